@@ -1,0 +1,104 @@
+package dev.changelake.ingest;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the capture stage needs to know: the source database and where change topics go. Built by the pipeline
+ * configuration (and by the local run), turned into a Debezium connector configuration by
+ * {@link DebeziumConnectorConfig}.
+ */
+public final class CaptureOptions {
+
+    /** Which Debezium connector reads the binlog. */
+    public enum Flavour {
+        /** Debezium MySQL connector: MySQL 8, RDS / Aurora MySQL. It refuses MariaDB. */
+        MYSQL("io.debezium.connector.mysql.MySqlConnector"),
+        /** Debezium MariaDB connector. */
+        MARIADB("io.debezium.connector.mariadb.MariaDbConnector");
+
+        final String connectorClass;
+
+        Flavour(String connectorClass) {
+            this.connectorClass = connectorClass;
+        }
+    }
+
+    final Flavour flavour;
+    final String hostname;
+    final int port;
+    final String user;
+    final String password;
+    final List<String> databases;
+    final String topicPrefix;
+    final long serverId;
+    final String kafkaBootstrapServers;
+    final int topicPartitions;
+
+    private CaptureOptions(Builder b) {
+        this.flavour = Objects.requireNonNull(b.flavour, "flavour");
+        this.hostname = Objects.requireNonNull(b.hostname, "hostname");
+        this.port = b.port;
+        this.user = Objects.requireNonNull(b.user, "user");
+        this.password = b.password;
+        this.databases = List.copyOf(b.databases);
+        this.topicPrefix = Objects.requireNonNull(b.topicPrefix, "topicPrefix");
+        this.serverId = b.serverId;
+        this.kafkaBootstrapServers = Objects.requireNonNull(b.kafkaBootstrapServers, "kafkaBootstrapServers");
+        this.topicPartitions = b.topicPartitions;
+        if (databases.isEmpty()) {
+            throw new IllegalArgumentException("capture needs at least one database to include");
+        }
+        if (!topicPrefix.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("topic prefix '" + topicPrefix + "' may only hold letters, digits, '.', '_' and '-'");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The connector's name on the Connect worker: one connector per topic prefix. */
+    public String connectorName() {
+        return topicPrefix + "-capture";
+    }
+
+    public String topicPrefix() {
+        return topicPrefix;
+    }
+
+    /** The topic Debezium writes changes of {@code database.table} to. */
+    public String topicOf(String database, String table) {
+        return topicPrefix + "." + database + "." + table;
+    }
+
+    public static final class Builder {
+        private Flavour flavour = Flavour.MARIADB;
+        private String hostname;
+        private int port = 3306;
+        private String user;
+        private String password;
+        private List<String> databases = List.of();
+        private String topicPrefix = "changelake";
+        private long serverId = 5400;
+        private String kafkaBootstrapServers;
+        private int topicPartitions = 2;
+
+        public Builder flavour(Flavour v) { flavour = v; return this; }
+        public Builder hostname(String v) { hostname = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder user(String v) { user = v; return this; }
+        public Builder password(String v) { password = v; return this; }
+        public Builder databases(List<String> v) { databases = v; return this; }
+        public Builder topicPrefix(String v) { topicPrefix = v; return this; }
+        /** Must be unique among the replicas of the source server. */
+        public Builder serverId(long v) { serverId = v; return this; }
+        public Builder kafkaBootstrapServers(String v) { kafkaBootstrapServers = v; return this; }
+        /** Partitions of the change topics Connect creates; rows stay ordered per key whatever the count. */
+        public Builder topicPartitions(int v) { topicPartitions = v; return this; }
+
+        public CaptureOptions build() {
+            return new CaptureOptions(this);
+        }
+    }
+}

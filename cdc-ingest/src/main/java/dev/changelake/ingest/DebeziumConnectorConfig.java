@@ -1,0 +1,48 @@
+package dev.changelake.ingest;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Debezium connector configuration, generated from {@link CaptureOptions}: the same map goes to MSK Connect in AWS
+ * and to the local Connect worker, so what runs locally is what runs in production.
+ */
+public final class DebeziumConnectorConfig {
+    private DebeziumConnectorConfig() {
+    }
+
+    public static Map<String, String> render(CaptureOptions o) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("connector.class", o.flavour.connectorClass);
+        c.put("tasks.max", "1"); // a binlog has one reader
+        c.put("database.hostname", o.hostname);
+        c.put("database.port", String.valueOf(o.port));
+        c.put("database.user", o.user);
+        if (o.password != null) {
+            c.put("database.password", o.password);
+        }
+        c.put("database.server.id", String.valueOf(o.serverId));
+        c.put("database.include.list", String.join(",", o.databases));
+        c.put("topic.prefix", o.topicPrefix);
+        c.put("snapshot.mode", "initial");
+        // Lossless values: exact decimals (also for BIGINT UNSIGNED), microsecond times, raw bytes.
+        c.put("decimal.handling.mode", "precise");
+        c.put("bigint.unsigned.handling.mode", "precise");
+        c.put("time.precision.mode", "adaptive_time_microseconds");
+        c.put("binary.handling.mode", "bytes");
+        // A delete is followed by a tombstone so compacted topics forget the key; the job ignores tombstones.
+        c.put("tombstones.on.delete", "true");
+        c.put("include.schema.changes", "false");
+        c.put("schema.history.internal.kafka.bootstrap.servers", o.kafkaBootstrapServers);
+        c.put("schema.history.internal.kafka.topic", o.topicPrefix + ".schema-history");
+        c.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        c.put("key.converter.schemas.enable", "true");
+        c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        c.put("value.converter.schemas.enable", "true");
+        // Connect creates the change topics with these settings (the broker's defaults would give one partition).
+        c.put("topic.creation.default.partitions", String.valueOf(o.topicPartitions));
+        c.put("topic.creation.default.replication.factor", "-1");
+        c.put("topic.creation.default.compression.type", "lz4");
+        return c;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.changelake.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DebeziumConnectorConfigTest {
+
+    private static CaptureOptions.Builder options() {
+        return CaptureOptions.builder().hostname("db.internal").port(3306).user("cdc").password("pw")
+                .databases(List.of("shop")).topicPrefix("changelake").kafkaBootstrapServers("b:9092");
+    }
+
+    @Test
+    void mariadbFlavourUsesTheMariaDbConnectorAndLosslessValueModes() {
+        Map<String, String> c = DebeziumConnectorConfig.render(options().flavour(CaptureOptions.Flavour.MARIADB).build());
+
+        assertThat(c).containsEntry("connector.class", "io.debezium.connector.mariadb.MariaDbConnector")
+                .containsEntry("decimal.handling.mode", "precise")
+                .containsEntry("bigint.unsigned.handling.mode", "precise")
+                .containsEntry("time.precision.mode", "adaptive_time_microseconds")
+                .containsEntry("database.include.list", "shop")
+                .containsEntry("topic.prefix", "changelake")
+                .containsEntry("value.converter.schemas.enable", "true")
+                .containsEntry("schema.history.internal.kafka.topic", "changelake.schema-history");
+    }
+
+    @Test
+    void mysqlFlavourDiffersOnlyInTheConnectorClass() {
+        Map<String, String> maria = DebeziumConnectorConfig.render(options().flavour(CaptureOptions.Flavour.MARIADB).build());
+        Map<String, String> mysql = DebeziumConnectorConfig.render(options().flavour(CaptureOptions.Flavour.MYSQL).build());
+
+        assertThat(mysql).containsEntry("connector.class", "io.debezium.connector.mysql.MySqlConnector");
+        mysql.remove("connector.class");
+        maria.remove("connector.class");
+        assertThat(mysql).isEqualTo(maria);
+    }
+
+    @Test
+    void topicOfATableIsPrefixDatabaseTable() {
+        assertThat(options().build().topicOf("shop", "orders")).isEqualTo("changelake.shop.orders");
+    }
+
+    @Test
+    void badTopicPrefixIsRefusedNamingTheValue() {
+        assertThatThrownBy(() -> options().topicPrefix("bad prefix!").build())
+                .hasMessageContaining("'bad prefix!'");
+    }
+}

@@ -1,0 +1,56 @@
+package dev.changelake.schema.format.debezium;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.changelake.schema.ColumnType;
+import dev.changelake.schema.TypeMapping;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/** One field of a Kafka Connect struct schema as JsonConverter writes it ({@code {"type","optional","name","parameters","field"}}). */
+final class ConnectField {
+    final String name;
+    final String type;
+    final String logicalName;
+    final Map<String, String> parameters;
+    final boolean optional;
+
+    private ConnectField(String name, String type, String logicalName, Map<String, String> parameters, boolean optional) {
+        this.name = name;
+        this.type = type;
+        this.logicalName = logicalName;
+        this.parameters = parameters;
+        this.optional = optional;
+    }
+
+    static ConnectField parse(JsonNode node) {
+        Map<String, String> params = Collections.emptyMap();
+        JsonNode p = node.get("parameters");
+        if (p != null && p.isObject()) {
+            params = new HashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                params.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        JsonNode logical = node.get("name");
+        return new ConnectField(node.path("field").asText(), node.path("type").asText(),
+                logical == null || logical.isNull() ? null : logical.asText(), params, node.path("optional").asBoolean(true));
+    }
+
+    /** The fields of a struct schema node. */
+    static List<ConnectField> fieldsOf(JsonNode structSchema) {
+        List<ConnectField> fields = new ArrayList<>();
+        for (JsonNode f : structSchema.path("fields")) {
+            fields.add(parse(f));
+        }
+        return fields;
+    }
+
+    ColumnType lakeType() {
+        return TypeMapping.toLake(type, logicalName, parameters);
+    }
+}

@@ -1,0 +1,190 @@
+package dev.changelake.schema.format.debezium;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.changelake.schema.ChangeDecoder;
+import dev.changelake.schema.ChangeRecord;
+import dev.changelake.schema.DecodeException;
+import dev.changelake.schema.Op;
+import dev.changelake.schema.SourcePosition;
+import dev.changelake.schema.TableId;
+import dev.changelake.schema.TableSchema;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decodes the Debezium MySQL/MariaDB envelope written by Kafka Connect's JsonConverter with
+ * {@code schemas.enable=true}: {@code {"schema": …, "payload": {"before","after","source","op","ts_ms"}}},
+ * keyed by a struct of the primary-key columns. The embedded schema gives each column's type.
+ */
+public final class DebeziumJsonDecoder implements ChangeDecoder {
+    private static final long serialVersionUID = 1L;
+
+    private transient ObjectMapper mapper;
+
+    @Override
+    public Optional<ChangeRecord> decode(byte[] key, byte[] value) throws DecodeException {
+        if (value == null) {
+            return Optional.empty(); // the tombstone Debezium writes after a delete, for log compaction
+        }
+        Envelope envelope = envelope(value);
+        JsonNode payload = envelope.payload;
+        Op op = op(payload);
+        TableId table = table(payload);
+        Map<String, Object> keyValues = op == Op.TRUNCATE ? new LinkedHashMap<>() : keyValues(table, key);
+        Map<String, Object> before = row(envelope.schema, payload, "before");
+        Map<String, Object> after = row(envelope.schema, payload, "after");
+        if (op.hasAfterImage() && after == null) {
+            throw new DecodeException(op + " change of " + table + " has no 'after' row");
+        }
+        if (op == Op.DELETE && before == null && keyValues.isEmpty()) {
+            throw new DecodeException("delete of " + table + " has neither a key nor a 'before' row");
+        }
+        JsonNode source = payload.path("source");
+        try {
+            String snapshot = source.path("snapshot").asText("false");
+            SourcePosition position = new SourcePosition(!"false".equals(snapshot),
+                    SourcePosition.fileSequence(source.path("file").asText("")), source.path("pos").asLong(),
+                    source.path("row").asInt(), source.hasNonNull("gtid") ? source.get("gtid").asText() : null);
+            return Optional.of(new ChangeRecord(table, op, keyValues, before, after, position, source.path("ts_ms").asLong()));
+        } catch (IllegalArgumentException e) {
+            throw new DecodeException("bad source block of " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public TableSchema schemaOf(byte[] key, byte[] value) throws DecodeException {
+        if (value == null) {
+            throw new DecodeException("a tombstone carries no schema");
+        }
+        Envelope envelope = envelope(value);
+        TableId table = table(envelope.payload);
+        JsonNode rowSchema = fieldSchema(envelope.schema, "after");
+        if (rowSchema == null) {
+            throw new DecodeException("the envelope schema of " + table + " has no 'after' struct");
+        }
+        List<TableSchema.Column> columns = new ArrayList<>();
+        for (ConnectField f : ConnectField.fieldsOf(rowSchema)) {
+            try {
+                columns.add(new TableSchema.Column(f.name, f.lakeType(), f.optional));
+            } catch (IllegalArgumentException e) {
+                throw new DecodeException("column " + table + "." + f.name + ": " + e.getMessage(), e);
+            }
+        }
+        List<String> pk = new ArrayList<>();
+        for (ConnectField f : ConnectField.fieldsOf(keyEnvelope(table, key).schema)) {
+            pk.add(f.name);
+        }
+        return new TableSchema(table, columns, pk);
+    }
+
+    private Envelope envelope(byte[] value) throws DecodeException {
+        JsonNode root = parse(value, "value");
+        JsonNode schema = root.get("schema");
+        JsonNode payload = root.get("payload");
+        if (schema == null || payload == null || !payload.isObject()) {
+            throw new DecodeException("value is JSON but not a Debezium envelope with embedded schema (no 'schema' and "
+                    + "'payload'); capture with value.converter.schemas.enable=true");
+        }
+        return new Envelope(schema, payload);
+    }
+
+    private Envelope keyEnvelope(TableId table, byte[] key) throws DecodeException {
+        if (key == null) {
+            throw new DecodeException("table " + table + " has no primary key (its change records have no key); "
+                    + "add a primary key to the table, or leave it out of the captured tables");
+        }
+        JsonNode root = parse(key, "key");
+        if (root.get("schema") == null || root.get("payload") == null) {
+            throw new DecodeException("key of " + table + " is not a Connect JSON struct with schema; "
+                    + "capture with key.converter.schemas.enable=true");
+        }
+        return new Envelope(root.get("schema"), root.get("payload"));
+    }
+
+    private Map<String, Object> keyValues(TableId table, byte[] key) throws DecodeException {
+        Envelope k = keyEnvelope(table, key);
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (ConnectField f : ConnectField.fieldsOf(k.schema)) {
+            values.put(f.name, ConnectValues.decode(k.payload.get(f.name), f, table));
+        }
+        return values;
+    }
+
+    private static Map<String, Object> row(JsonNode schema, JsonNode payload, String side) throws DecodeException {
+        JsonNode row = payload.get(side);
+        if (row == null || row.isNull()) {
+            return null;
+        }
+        JsonNode rowSchema = fieldSchema(schema, side);
+        if (rowSchema == null) {
+            throw new DecodeException("envelope has a '" + side + "' row but no schema for it");
+        }
+        TableId table = table(payload);
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (ConnectField f : ConnectField.fieldsOf(rowSchema)) {
+            values.put(f.name, ConnectValues.decode(row.get(f.name), f, table));
+        }
+        return values;
+    }
+
+    private static JsonNode fieldSchema(JsonNode envelopeSchema, String field) {
+        for (JsonNode f : envelopeSchema.path("fields")) {
+            if (field.equals(f.path("field").asText())) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static Op op(JsonNode payload) throws DecodeException {
+        JsonNode op = payload.get("op");
+        if (op == null || !op.isTextual()) {
+            throw new DecodeException("envelope has no 'op' field: not a row change (a schema change event?)");
+        }
+        try {
+            return Op.fromCode(op.asText());
+        } catch (IllegalArgumentException e) {
+            throw new DecodeException(e.getMessage(), e);
+        }
+    }
+
+    private static TableId table(JsonNode payload) throws DecodeException {
+        JsonNode source = payload.get("source");
+        if (source == null || !source.hasNonNull("db") || !source.hasNonNull("table")) {
+            throw new DecodeException("envelope has no source.db / source.table");
+        }
+        return new TableId(source.get("db").asText(), source.get("table").asText());
+    }
+
+    private JsonNode parse(byte[] bytes, String what) throws DecodeException {
+        if (mapper == null) {
+            mapper = new ObjectMapper();
+        }
+        try {
+            JsonNode node = mapper.readTree(bytes);
+            if (node == null || !node.isObject()) {
+                throw new DecodeException(what + " is not a JSON object");
+            }
+            return node;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new DecodeException(what + " is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new DecodeException(what + " could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static final class Envelope {
+        final JsonNode schema;
+        final JsonNode payload;
+
+        Envelope(JsonNode schema, JsonNode payload) {
+            this.schema = schema;
+            this.payload = payload;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.changelake.schema.format.debezium;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.changelake.schema.ChangeRecord;
+import dev.changelake.schema.ColumnType;
+import dev.changelake.schema.ColumnType.Kind;
+import dev.changelake.schema.DecodeException;
+import dev.changelake.schema.Op;
+import dev.changelake.schema.TableId;
+import dev.changelake.schema.TableSchema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class DebeziumJsonDecoderTest {
+    private final DebeziumJsonDecoder decoder = new DebeziumJsonDecoder();
+
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = DebeziumJsonDecoderTest.class.getResourceAsStream("/debezium/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void updateDecodesEveryColumnIntoItsCanonicalValue() throws Exception {
+        ChangeRecord change = decoder.decode(resource("orders-key.json"), resource("orders-update.json")).orElseThrow();
+
+        assertThat(change.table()).isEqualTo(new TableId("shop", "orders"));
+        assertThat(change.op()).isEqualTo(Op.UPDATE);
+        assertThat(change.key()).containsExactly(org.assertj.core.api.Assertions.entry("id", 42L));
+        assertThat(change.after())
+                .containsEntry("status", "PAID")
+                .containsEntry("amount", new BigDecimal("-999.99"))
+                .containsEntry("created_at", 1_700_000_000_123_456L)
+                .containsEntry("updated_at", 1_700_000_000_123_456L)
+                .containsEntry("ship_date", 19675)
+                .containsEntry("is_gift", false)
+                .containsEntry("note", "ünïcødé 🚀")
+                .containsEntry("weight", 1.5);
+        assertThat(change.before()).containsEntry("status", "NEW").containsEntry("note", null);
+        assertThat(change.position().fileSequence()).isEqualTo(3);
+        assertThat(change.position().position()).isEqualTo(4567);
+        assertThat(change.position().rowIndex()).isEqualTo(2);
+        assertThat(change.position().gtid()).isEqualTo("0-1-17");
+        assertThat(change.sourceTimestampMillis()).isEqualTo(1_700_000_001_000L);
+    }
+
+    @Test
+    void snapshotReadSortsBeforeEveryStreamedChangeOfTheSameKey() throws Exception {
+        ChangeRecord read = decoder.decode(resource("orders-key.json"), resource("orders-snapshot.json")).orElseThrow();
+        ChangeRecord update = decoder.decode(resource("orders-key.json"), resource("orders-update.json")).orElseThrow();
+        ChangeRecord delete = decoder.decode(resource("orders-key.json"), resource("orders-delete.json")).orElseThrow();
+
+        assertThat(read.op()).isEqualTo(Op.READ);
+        assertThat(read.position().snapshot()).isTrue();
+        assertThat(update.position().isAfter(read.position())).isTrue();
+        assertThat(delete.position().isAfter(update.position())).isTrue();
+        assertThat(delete.op()).isEqualTo(Op.DELETE);
+        assertThat(delete.after()).isNull();
+    }
+
+    @Test
+    void tombstoneCarriesNoChange() throws Exception {
+        assertThat(decoder.decode(resource("orders-key.json"), null)).isEmpty();
+    }
+
+    @Test
+    void schemaComesFromTheEnvelopeWithThePrimaryKeyFromTheRecordKey() throws Exception {
+        TableSchema schema = decoder.schemaOf(resource("orders-key.json"), resource("orders-update.json"));
+
+        assertThat(schema.primaryKey()).containsExactly("id");
+        assertThat(schema.columns().stream().map(c -> c.name() + ":" + c.type()).collect(Collectors.toList()))
+                .containsExactly("id:LONG", "customer_id:LONG", "status:STRING", "amount:DECIMAL(12,2)",
+                        "created_at:TIMESTAMP", "updated_at:TIMESTAMP_TZ", "ship_date:DATE", "is_gift:BOOLEAN",
+                        "note:STRING", "weight:DOUBLE");
+        assertThat(schema.columns().get(0).nullable()).isFalse();
+        assertThat(schema.columns().get(3).type()).isEqualTo(ColumnType.decimal(12, 2));
+        assertThat(schema.columns().get(1).type().kind()).isEqualTo(Kind.LONG);
+    }
+
+    @Test
+    void valueThatIsNotJsonIsRefusedWithTheReason() {
+        assertThatThrownBy(() -> decoder.decode(null, "not json at all".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(DecodeException.class)
+                .hasMessageContaining("value is not valid JSON");
+    }
+
+    @Test
+    void changeOfATableWithoutPrimaryKeyIsRefusedWithHowToFixIt() {
+        assertThatThrownBy(() -> decoder.decode(null, resource("orders-update.json")))
+                .isInstanceOf(DecodeException.class)
+                .hasMessageContaining("shop.orders has no primary key")
+                .hasMessageContaining("add a primary key");
+    }
+
+    @Test
+    void jsonWithoutEmbeddedSchemaIsRefusedWithTheConverterSettingToFixIt() {
+        byte[] plain = "{\"before\":null,\"after\":{\"id\":1},\"op\":\"c\"}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> decoder.decode(null, plain))
+                .isInstanceOf(DecodeException.class)
+                .hasMessageContaining("schemas.enable=true");
+    }
+
+    @Test
+    void decimalTooWideForTheLakeIsRefusedNamingTheColumn() throws Exception {
+        String wide = new String(resource("orders-update.json"), StandardCharsets.UTF_8)
+                .replace("\"connect.decimal.precision\": \"12\"", "\"connect.decimal.precision\": \"65\"");
+        assertThatThrownBy(() -> decoder.schemaOf(resource("orders-key.json"), wide.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(DecodeException.class)
+                .hasMessageContaining("shop.orders.amount")
+                .hasMessageContaining("DECIMAL(65,2)");
+    }
+
+    @Test
+    void unknownOpIsRefused() throws Exception {
+        String bad = new String(resource("orders-update.json"), StandardCharsets.UTF_8).replace("\"op\": \"u\"", "\"op\": \"x\"");
+        assertThatThrownBy(() -> decoder.decode(resource("orders-key.json"), bad.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(DecodeException.class)
+                .hasMessageContaining("unknown Debezium op 'x'");
+        assertThat(List.of(Op.values())).hasSize(5);
+    }
+}

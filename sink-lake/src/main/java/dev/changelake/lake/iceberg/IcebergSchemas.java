@@ -1,0 +1,54 @@
+package dev.changelake.lake.iceberg;
+
+import dev.changelake.schema.ColumnType;
+import dev.changelake.schema.TableSchema;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/** Lake column types to Iceberg types; the primary key becomes the schema's identifier fields. */
+public final class IcebergSchemas {
+    private IcebergSchemas() {
+    }
+
+    public static Schema toIceberg(TableSchema source) {
+        Set<String> pk = new HashSet<>(source.primaryKey());
+        List<Types.NestedField> fields = new ArrayList<>();
+        Set<Integer> identifiers = new HashSet<>();
+        int id = 1;
+        for (TableSchema.Column c : source.columns()) {
+            // Identifier fields must be required; primary-key columns are NOT NULL in MySQL anyway.
+            boolean required = pk.contains(c.name()) || !c.nullable();
+            Types.NestedField f = required ? Types.NestedField.required(id, c.name(), type(c.type()))
+                    : Types.NestedField.optional(id, c.name(), type(c.type()));
+            fields.add(f);
+            if (pk.contains(c.name())) {
+                identifiers.add(id);
+            }
+            id++;
+        }
+        return new Schema(fields, identifiers);
+    }
+
+    public static Type type(ColumnType t) {
+        switch (t.kind()) {
+            case BOOLEAN: return Types.BooleanType.get();
+            case INT: return Types.IntegerType.get();
+            case LONG: return Types.LongType.get();
+            case FLOAT: return Types.FloatType.get();
+            case DOUBLE: return Types.DoubleType.get();
+            case DECIMAL: return Types.DecimalType.of(t.precision(), t.scale());
+            case STRING: return Types.StringType.get();
+            case BINARY: return Types.BinaryType.get();
+            case DATE: return Types.DateType.get();
+            case TIME: return Types.TimeType.get();
+            case TIMESTAMP: return Types.TimestampType.withoutZone();
+            case TIMESTAMP_TZ: return Types.TimestampType.withZone();
+            default: throw new IllegalArgumentException("no Iceberg type for " + t);
+        }
+    }
+}
