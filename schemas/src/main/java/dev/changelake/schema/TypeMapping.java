@@ -24,7 +24,7 @@ import java.util.Map;
  * boolean                                           BOOLEAN        (BIT(1), TINYINT(1))
  * int8 / int16 / int32                              INT
  * int64                                             LONG
- * float32 / float64                                 FLOAT / DOUBLE
+ * float / double (float32 / float64)               FLOAT / DOUBLE
  * string                                            STRING
  * bytes                                             BINARY
  * </pre>
@@ -55,7 +55,8 @@ public final class TypeMapping {
     }
 
     /**
-     * @param connectType the Kafka Connect schema type (int8 … string, bytes)
+     * @param connectType the Kafka Connect schema type as JsonConverter names it (int8 … int64, float, double,
+     *                    boolean, string, bytes; float32 / float64 as Connect's Schema.Type names them)
      * @param logicalName the schema name Debezium sets for logical types, or null
      * @param parameters  the schema parameters (decimal scale and precision), possibly empty
      * @throws IllegalArgumentException naming the type when it has no lossless lake type
@@ -108,8 +109,10 @@ public final class TypeMapping {
                 return ColumnType.of(Kind.INT);
             case "int64":
                 return ColumnType.of(Kind.LONG);
+            case "float": // JsonConverter's name for Connect's FLOAT32
             case "float32":
                 return ColumnType.of(Kind.FLOAT);
+            case "double": // JsonConverter's name for Connect's FLOAT64
             case "float64":
                 return ColumnType.of(Kind.DOUBLE);
             case "string":

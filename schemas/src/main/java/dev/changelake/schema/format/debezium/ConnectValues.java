@@ -35,8 +35,10 @@ final class ConnectValues {
                     return v.intValue();
                 case "int64":
                     return v.longValue();
+                case "float":
                 case "float32":
                     return v.isTextual() ? Float.parseFloat(v.asText()) : v.floatValue();
+                case "double":
                 case "float64":
                     return v.isTextual() ? Double.parseDouble(v.asText()) : v.doubleValue();
                 case "string":

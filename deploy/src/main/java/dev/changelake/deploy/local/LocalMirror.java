@@ -1,0 +1,236 @@
+package dev.changelake.deploy.local;
+
+import dev.changelake.ingest.CaptureOptions;
+import dev.changelake.ingest.CaptureRunner;
+import dev.changelake.jobs.changelog.ChangelogJob;
+import dev.changelake.jobs.changelog.ChangelogJobOptions;
+import dev.changelake.jobs.changelog.TableResolver;
+import dev.changelake.lake.catalog.CatalogOptions;
+import dev.changelake.lake.catalog.LakeCatalogs;
+import dev.changelake.lake.verify.MirrorVerifier;
+import dev.changelake.lake.verify.VerifyReport;
+import dev.changelake.schema.TableId;
+import dev.changelake.schema.TableSchema;
+import dev.changelake.schema.format.debezium.DebeziumJsonDecoder;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The whole mirror on the local stack: Debezium capture on the Connect worker, the ChangelogJob on a mini-cluster,
+ * progress from Kafka offsets, and the final comparison. Shared by {@code changelake local} and the end-to-end tests.
+ */
+public final class LocalMirror implements AutoCloseable {
+    private final LocalStack stack;
+    private final LocalFlinkCluster flink;
+    private final String database;
+    private final CaptureOptions capture;
+    private final ChangelogJobOptions jobOptions;
+    private final AdminClient admin;
+    private Map<TableId, TableSchema> tables = Map.of();
+    private JobID job;
+
+    public LocalMirror(LocalStack stack, LocalFlinkCluster flink, String database, Duration checkpointInterval, int parallelism)
+            throws IOException {
+        this.stack = stack;
+        this.flink = flink;
+        this.database = database;
+        this.capture = CaptureOptions.builder()
+                .flavour(CaptureOptions.Flavour.MARIADB)
+                .hostname(stack.mariaDb().host()).port(stack.mariaDb().port())
+                .user(LocalStack.CAPTURE_USER).password(LocalStack.CAPTURE_PASSWORD)
+                .databases(List.of(database)).topicPrefix("changelake")
+                .kafkaBootstrapServers(stack.kafka().bootstrapServers()).topicPartitions(2).build();
+        Path lakeDir = Files.createDirectories(stack.workDir().resolve("lake"));
+        CatalogOptions catalog = CatalogOptions.sqliteOnS3("lake", lakeDir.resolve("catalog.db").toString(),
+                "s3://" + LocalStack.BUCKET + "/warehouse", stack.s3().endpoint(), stack.s3().accessKey(),
+                stack.s3().secretKey(), stack.s3().region());
+        this.jobOptions = ChangelogJobOptions.builder()
+                .bootstrapServers(stack.kafka().bootstrapServers())
+                .topicPrefix(capture.topicPrefix())
+                .databases(List.of(database))
+                .catalog(catalog)
+                .checkpointInterval(checkpointInterval)
+                .checkpointDir(Files.createDirectories(stack.workDir().resolve("checkpoints")).toUri().toString())
+                .parallelism(parallelism)
+                .build();
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        this.admin = AdminClient.create(p);
+    }
+
+    public CaptureOptions captureOptions() {
+        return capture;
+    }
+
+    public ChangelogJobOptions jobOptions() {
+        return jobOptions;
+    }
+
+    /** Registers the Debezium connector on the local Connect worker and waits for it to run. */
+    public void startCapture() throws IOException {
+        new CaptureRunner(stack.kafka().connectUrl(), capture).start(Duration.ofMinutes(2));
+    }
+
+    /** Resolves the tables from the change topics until {@code ready} accepts them or the timeout passes. */
+    public Map<TableId, TableSchema> awaitTables(Predicate<Set<TableId>> ready, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        TableResolver resolver = new TableResolver(jobOptions, new DebeziumJsonDecoder());
+        Map<TableId, TableSchema> found = resolver.resolve();
+        while (!ready.test(found.keySet()) && Instant.now().isBefore(deadline)) {
+            LockSupport.parkNanos(Duration.ofMillis(500).toNanos()); // topics appear as Debezium writes them
+            found = resolver.resolve();
+        }
+        if (!ready.test(found.keySet())) {
+            throw new IllegalStateException("change topics for " + database + " did not appear within " + timeout
+                    + "; found tables " + found.keySet());
+        }
+        return found;
+    }
+
+    /** Starts the ChangelogJob for {@code tables}, restored from the last checkpoint of the previous run if any. */
+    public void startJob(Map<TableId, TableSchema> tables, boolean restore) throws Exception {
+        Optional<String> checkpoint = restore && job != null
+                ? LocalFlinkCluster.latestCheckpoint(jobOptions.checkpointDir(), job) : Optional.empty();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ChangelogJob.build(env, jobOptions, new DebeziumJsonDecoder(), tables);
+        this.tables = Map.copyOf(tables);
+        this.job = flink.submit(env, "changelake-changelog", checkpoint);
+        lastRestore = checkpoint.orElse(null);
+    }
+
+    private String lastRestore;
+
+    /** The checkpoint the running job was restored from, or null for a fresh start. */
+    public String lastRestore() {
+        return lastRestore;
+    }
+
+    /** Cancels the job (its checkpoints are retained) and starts it again from the newest one. */
+    public void restartJobFromLastCheckpoint() throws Exception {
+        restartJob(tables);
+    }
+
+    /** Cancels the job and starts it again from its newest checkpoint with {@code newTables}. */
+    public void restartJob(Map<TableId, TableSchema> newTables) throws Exception {
+        flink.cancel(job);
+        startJob(newTables, true);
+    }
+
+    /** True when the job has a completed checkpoint to restore from. */
+    public boolean hasCheckpoint() {
+        return job != null && LocalFlinkCluster.latestCheckpoint(jobOptions.checkpointDir(), job).isPresent();
+    }
+
+    public Set<TableId> tables() {
+        return tables.keySet();
+    }
+
+    public JobID job() {
+        return job;
+    }
+
+    /** Changes in the change topics, changes committed by the job (offsets committed on checkpoint), and the lag. */
+    public Progress progress() throws Exception {
+        Set<String> topics = tables.keySet().stream().map(jobOptions::topicOf).collect(Collectors.toSet());
+        if (topics.isEmpty()) {
+            return new Progress(0, 0);
+        }
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get().forEach((name, d) ->
+                d.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(request).all().get();
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(jobOptions.groupId()).partitionsToOffsetAndMetadata().get();
+        long captured = end.values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        long done = 0;
+        for (TopicPartition tp : end.keySet()) {
+            OffsetAndMetadata o = committed.get(tp);
+            done += o == null ? 0 : o.offset();
+        }
+        return new Progress(captured, done);
+    }
+
+    /**
+     * Waits until the job has committed everything in the change topics and the lake equals the database, or the
+     * timeout passes; returns the last comparison either way.
+     */
+    public VerifyReport awaitMirror(Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        VerifyReport report;
+        do {
+            Progress p = progress();
+            if (p.lag() == 0) {
+                report = verify();
+                if (report.ok()) {
+                    return report;
+                }
+            }
+            LockSupport.parkNanos(Duration.ofSeconds(1).toNanos()); // the next checkpoint commits what is left
+        } while (Instant.now().isBefore(deadline));
+        return verify();
+    }
+
+    /** Compares every mirrored table with its MariaDB table now. */
+    public VerifyReport verify() throws SQLException, IOException {
+        Map<TableId, TableIdentifier> pairs = new HashMap<>();
+        for (TableId t : tables.keySet()) {
+            pairs.put(t, ChangelogJob.identifier(jobOptions, t));
+        }
+        Catalog catalog = LakeCatalogs.open(jobOptions.catalog());
+        try {
+            return new MirrorVerifier(stack.mariaDb().jdbcUrl(database), stack.mariaDb().rootUser(),
+                    stack.mariaDb().rootPassword(), catalog).verify(pairs);
+        } finally {
+            if (catalog instanceof Closeable) {
+                ((Closeable) catalog).close();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        admin.close(Duration.ofSeconds(5));
+        if (job != null) {
+            flink.cancel(job);
+        }
+    }
+
+    /** Offsets: changes Debezium has written, and changes the job has committed to the lake. */
+    public static final class Progress {
+        public final long captured;
+        public final long committed;
+
+        Progress(long captured, long committed) {
+            this.captured = captured;
+            this.committed = committed;
+        }
+
+        public long lag() {
+            return Math.max(0, captured - committed);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.changelake.jobs.changelog;
+
+import dev.changelake.jobs.source.RawChange;
+import dev.changelake.schema.ChangeDecoder;
+import dev.changelake.schema.ChangeRecord;
+import dev.changelake.schema.DecodeException;
+import dev.changelake.schema.Op;
+import dev.changelake.schema.TableId;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes each record into a canonical change. A record that cannot be decoded is logged with its topic, partition,
+ * offset and the reason, counted, and skipped: one bad record never stops the job.
+ */
+final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(DecodeFunction.class);
+
+    private final ChangeDecoder decoder;
+    private final Set<TableId> tables;
+    private transient Counter badRecords;
+    private transient Counter truncates;
+
+    DecodeFunction(ChangeDecoder decoder, Set<TableId> tables) {
+        this.decoder = decoder;
+        this.tables = Set.copyOf(tables);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        badRecords = getRuntimeContext().getMetricGroup().counter("badRecords");
+        truncates = getRuntimeContext().getMetricGroup().counter("truncatesSkipped");
+    }
+
+    @Override
+    public void processElement(RawChange raw, Context ctx, Collector<ChangeRecord> out) {
+        Optional<ChangeRecord> change;
+        try {
+            change = decoder.decode(raw.key, raw.value);
+        } catch (DecodeException | RuntimeException e) {
+            badRecords.inc();
+            LOG.warn("skipping bad change record at {}: {}", raw.where(), e.getMessage());
+            return;
+        }
+        if (change.isEmpty()) {
+            return; // tombstone
+        }
+        ChangeRecord c = change.get();
+        if (c.op() == Op.TRUNCATE) {
+            truncates.inc();
+            LOG.warn("skipping TRUNCATE of {} at {}: truncates are not mirrored yet", c.table(), raw.where());
+            return;
+        }
+        if (!tables.contains(c.table())) {
+            badRecords.inc();
+            LOG.warn("skipping change of {} at {}: the table is not one this job mirrors (topic does not match its source)",
+                    c.table(), raw.where());
+            return;
+        }
+        out.collect(c);
+    }
+}
