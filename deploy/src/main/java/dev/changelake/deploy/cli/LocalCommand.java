@@ -129,6 +129,7 @@ final class LocalCommand implements Callable<Integer> {
                 out.println("capture: Debezium " + mirror.captureOptions().connectorName() + " running; topics "
                         + mirror.captureOptions().topicPrefix() + "." + DB + ".<table>");
 
+                long seeded = workload.changes();
                 long started = System.nanoTime();
                 if (noWorkload) {
                     out.println("no workload: create tables and write to " + DB + " at the address above; every table "
@@ -138,6 +139,7 @@ final class LocalCommand implements Callable<Integer> {
                     Map<TableId, TableSchema> tables = mirror.awaitTables(t -> t.size() >= 2, Duration.ofMinutes(2));
                     mirror.startJob(tables, false);
                     out.println("job: ChangelogJob running for " + tables.keySet());
+                    started = System.nanoTime();
                     runWorkload(mirror, workload, url, stack, runFor, stop);
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
@@ -148,12 +150,14 @@ final class LocalCommand implements Callable<Integer> {
                 double catchUp = (System.nanoTime() - catchUpStart) / 1e9;
                 LocalMirror.Progress p = mirror.tables().isEmpty() ? null : mirror.progress();
                 if (!noWorkload) {
-                    out.printf("workload: %d changes in %.0f s (%.0f changes/s: %d inserts, %d updates, %d deletes)%n",
-                            workload.changes(), seconds, workload.changes() / seconds, workload.inserts(),
-                            workload.updates(), workload.deletes());
+                    long changes = workload.changes() - seeded;
+                    out.printf("workload: %d changes in %.0f s (%.0f changes/s) after %d seed rows; in all %d inserts, "
+                            + "%d updates, %d deletes%n", changes, seconds, changes / seconds, seeded,
+                            workload.inserts(), workload.updates(), workload.deletes());
                 }
                 if (p != null) {
-                    out.printf("mirror: %d changes committed to the lake (%.0f changes/s over the run, caught up %.1f s after it)%n",
+                    out.printf("mirror: %d change records committed to the lake (%.0f records/s over the run, caught up "
+                            + "%.1f s after it; a delete is two records: the change and its tombstone)%n",
                             p.committed, p.committed / (seconds + catchUp), catchUp);
                 }
                 if (report == null) {
@@ -178,7 +182,7 @@ final class LocalCommand implements Callable<Integer> {
             try (Progress progress = new Progress(runFor)) {
                 while (!load.isDone()) {
                     LocalMirror.Progress p = mirror.progress();
-                    progress.update(String.format("%d changes written | captured %d | committed %d | lag %d",
+                    progress.update(String.format("%d changes written | records captured %d | committed %d | lag %d",
                             workload.changes(), p.captured, p.committed, p.lag()));
                     awaitQuietly(load, Duration.ofSeconds(1));
                 }
@@ -205,7 +209,7 @@ final class LocalCommand implements Callable<Integer> {
                     out.println("\nmirroring " + found.keySet());
                 }
                 LocalMirror.Progress p = mirror.progress();
-                progress.update(String.format("%d tables | captured %d | committed %d | lag %d",
+                progress.update(String.format("%d tables | records captured %d | committed %d | lag %d",
                         mirror.tables().size(), p.captured, p.committed, p.lag()));
                 java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(2).toNanos());
             }

@@ -14,6 +14,12 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,9 +68,17 @@ class ChangelogPipelineE2EIT {
              LocalMirror mirror = new LocalMirror(stack, flink, DB, Duration.ofSeconds(2), 2)) {
             workload.createSchema(db);
             workload.seed(db, 50, 200);
+            try (Statement s = db.createStatement()) {
+                // Bad input: a table without primary key is captured by Debezium, but cannot be upserted.
+                s.execute("CREATE TABLE " + DB + ".audit_log (at DATETIME(6), message VARCHAR(100))");
+                s.execute("INSERT INTO " + DB + ".audit_log VALUES (NOW(6), 'no key here')");
+            }
             mirror.startCapture();
             Map<TableId, TableSchema> tables = mirror.awaitTables(t -> t.containsAll(Set.of(CUSTOMERS, ORDERS)), Duration.ofMinutes(2));
+            assertThat(tables).as("a table without primary key is left out").doesNotContainKey(new TableId(DB, "audit_log"));
             mirror.startJob(tables, false);
+            // Bad input: a record that is not JSON in a mirrored table's topic is skipped, and nothing after it lost.
+            produce(mirror.jobOptions().topicOf(ORDERS), "{\"id\":1}", "this is not a Debezium envelope");
 
             AtomicBoolean stop = new AtomicBoolean();
             ExecutorService writer = Executors.newSingleThreadExecutor();
@@ -90,8 +104,19 @@ class ChangelogPipelineE2EIT {
             VerifyReport report = mirror.awaitMirror(Duration.ofMinutes(3));
 
             assertThat(report.ok()).as(report.details()).isTrue();
+            assertThat(flink.status(mirror.job())).as("the bad record did not stop the job").isEqualTo(JobStatus.RUNNING);
             assertThat(report.tables()).extracting(t -> t.table()).containsExactlyInAnyOrder(CUSTOMERS, ORDERS);
             assertThat(report.rows()).isEqualTo(count(db, "customers") + count(db, "orders"));
+        }
+    }
+
+    private static void produce(String topic, String key, String value) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
         }
     }
 
