@@ -64,14 +64,11 @@ public final class ChangeRowConverter implements Serializable {
             case DECIMAL:
                 Types.DecimalType d = (Types.DecimalType) type;
                 return DecimalData.fromBigDecimal((BigDecimal) v, d.precision(), d.scale());
-            case TIME:
-                // Flink's TIME is milliseconds of the day; Iceberg's Flink writer stores it in micros.
-                return (int) Math.floorDiv((Long) v, 1000L);
             case TIMESTAMP:
                 long micros = (Long) v;
                 return TimestampData.fromEpochMillis(Math.floorDiv(micros, 1000L), (int) Math.floorMod(micros, 1000L) * 1000);
             default:
-                return v; // Boolean, Integer, Long, Float, Double, byte[], Integer days
+                return v; // Boolean, Integer, Long (also TIME micros), Float, Double, byte[], Integer days
         }
     }
 }

@@ -10,7 +10,10 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 
-/** Lake column types to Iceberg types; the primary key becomes the schema's identifier fields. */
+/**
+ * Lake column types to Iceberg types (the table in docs/types.md); the primary key becomes the schema's identifier
+ * fields.
+ */
 public final class IcebergSchemas {
     private IcebergSchemas() {
     }
@@ -23,8 +26,8 @@ public final class IcebergSchemas {
         for (TableSchema.Column c : source.columns()) {
             // Identifier fields must be required; primary-key columns are NOT NULL in MySQL anyway.
             boolean required = pk.contains(c.name()) || !c.nullable();
-            Types.NestedField f = required ? Types.NestedField.required(id, c.name(), type(c.type()))
-                    : Types.NestedField.optional(id, c.name(), type(c.type()));
+            Types.NestedField f = required ? Types.NestedField.required(id, c.name(), type(c.type()), doc(c.type()))
+                    : Types.NestedField.optional(id, c.name(), type(c.type()), doc(c.type()));
             fields.add(f);
             if (pk.contains(c.name())) {
                 identifiers.add(id);
@@ -45,10 +48,16 @@ public final class IcebergSchemas {
             case STRING: return Types.StringType.get();
             case BINARY: return Types.BinaryType.get();
             case DATE: return Types.DateType.get();
-            case TIME: return Types.TimeType.get();
+            // Iceberg's time is a time of day; a MySQL TIME is a signed duration up to 838 h: its microseconds.
+            case TIME: return Types.LongType.get();
             case TIMESTAMP: return Types.TimestampType.withoutZone();
             case TIMESTAMP_TZ: return Types.TimestampType.withZone();
             default: throw new IllegalArgumentException("no Iceberg type for " + t);
         }
+    }
+
+    /** A column comment where the Iceberg type alone does not say how to read the value. */
+    static String doc(ColumnType t) {
+        return t.kind() == ColumnType.Kind.TIME ? "MySQL TIME: signed microseconds" : null;
     }
 }
