@@ -173,6 +173,7 @@ final class LocalCommand implements Callable<Integer> {
 
     private void runWorkload(LocalMirror mirror, DemoWorkload workload, String url, LocalStack stack, Duration runFor,
             AtomicBoolean stop) throws Exception {
+        long seeded = workload.changes();
         ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "workload"));
         try (Connection writes = DriverManager.getConnection(url, stack.mariaDb().rootUser(), stack.mariaDb().rootPassword())) {
             Future<?> load = writer.submit(() -> {
@@ -183,7 +184,7 @@ final class LocalCommand implements Callable<Integer> {
                 while (!load.isDone()) {
                     LocalMirror.Progress p = mirror.progress();
                     progress.update(String.format("%d changes written | records captured %d | committed %d | lag %d",
-                            workload.changes(), p.captured, p.committed, p.lag()));
+                            workload.changes() - seeded, p.captured, p.committed, p.lag()));
                     awaitQuietly(load, Duration.ofSeconds(1));
                 }
             }

@@ -12,7 +12,13 @@ import dev.changelake.lake.verify.VerifyReport;
 import dev.changelake.schema.TableId;
 import dev.changelake.schema.TableSchema;
 import dev.changelake.schema.format.debezium.DebeziumJsonDecoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Closeable;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -218,6 +224,37 @@ public final class LocalMirror implements AutoCloseable {
             flink.cancel(job);
         }
     }
+
+    /**
+     * The sum over all subtasks of the job's operator metric whose name ends in {@code name} (e.g. "replaysDropped"),
+     * read from the Flink REST API as an operator would; 0 when no operator reports it yet.
+     */
+    public long metric(String name) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        String jobUrl = flink.webUrl() + "/jobs/" + job.toHexString();
+        long sum = 0;
+        for (JsonNode vertex : get(http, jobUrl).path("vertices")) {
+            String metricsUrl = jobUrl + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+            for (JsonNode m : get(http, metricsUrl)) {
+                String id = m.path("id").asText();
+                if (id.endsWith("." + name)) {
+                    JsonNode value = get(http, metricsUrl + "?agg=sum&get=" + id);
+                    sum += value.path(0).path("sum").asLong();
+                }
+            }
+        }
+        return sum;
+    }
+
+    private static JsonNode get(HttpClient http, String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + url + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Offsets: changes Debezium has written, and changes the job has committed to the lake. */
     public static final class Progress {
