@@ -2,6 +2,7 @@ package dev.changelake.deploy.cli;
 
 import dev.changelake.deploy.local.LocalFlinkCluster;
 import dev.changelake.deploy.local.LocalMirror;
+import dev.changelake.deploy.local.LocalPipelineConfig;
 import dev.changelake.deploy.local.LocalStack;
 import dev.changelake.fixtures.workload.DemoWorkload;
 import dev.changelake.lake.verify.VerifyReport;
@@ -116,6 +117,8 @@ final class LocalCommand implements Callable<Integer> {
             out.println("  Kafka      " + stack.kafka().bootstrapServers() + "  Connect " + stack.kafka().connectUrl());
             out.println("  S3         " + stack.s3().endpoint() + "  bucket " + LocalStack.BUCKET);
             out.println("  Flink UI   " + flink.webUrl());
+            Path config = LocalPipelineConfig.write(stack, DB, mirror.jobOptions().catalog(), mirror.jobOptions().checkpointDir());
+            out.println("  config     " + config + "  (./bin/changelake verify --config " + config + " while it runs)");
 
             DemoWorkload workload = new DemoWorkload(DB, System.nanoTime());
             String url = stack.mariaDb().jdbcUrl(DB);

@@ -15,6 +15,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import dev.changelake.deploy.cli.ChangelakeCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,6 +121,12 @@ class ChangelogPipelineE2EIT {
             assertThat(flink.status(mirror.job())).as("the bad record did not stop the job").isEqualTo(JobStatus.RUNNING);
             assertThat(report.tables()).extracting(t -> t.table()).containsExactlyInAnyOrder(CUSTOMERS, ORDERS);
             assertThat(report.rows()).isEqualTo(count(db, "customers") + count(db, "orders"));
+            // The same comparison from the command line, driven by the stack's pipeline.yaml.
+            Path config = LocalPipelineConfig.write(stack, DB, mirror.jobOptions().catalog(), mirror.jobOptions().checkpointDir());
+            StringWriter cliOut = new StringWriter();
+            CommandLine cli = new CommandLine(new ChangelakeCli()).setOut(new PrintWriter(cliOut));
+            assertThat(cli.execute("verify", "--config", config.toString())).as(cliOut.toString()).isZero();
+            assertThat(cliOut.toString()).contains("verify: OK 2 tables, " + report.rows() + " rows");
 
             // Debezium is at-least-once: a connector restarting from an older offset sends changes again. Replay every
             // orders change captured so far; the lake must not change (no duplicates, no resurrected deletes).

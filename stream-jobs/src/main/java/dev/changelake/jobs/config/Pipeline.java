@@ -1,0 +1,69 @@
+package dev.changelake.jobs.config;
+
+import dev.changelake.ingest.CaptureOptions;
+import dev.changelake.jobs.changelog.ChangelogJobOptions;
+import dev.changelake.lake.catalog.CatalogOptions;
+import dev.changelake.schema.TableId;
+import java.time.Duration;
+import java.util.List;
+
+/** A validated pipeline configuration, handing each stage its typed options. */
+public final class Pipeline {
+    private final PipelineConfig config;
+    private final CaptureOptions.Flavour flavour;
+    private final String password;
+    private final List<TableId> tables;
+    private final CatalogOptions catalog;
+    private final Duration checkpointInterval;
+
+    Pipeline(PipelineConfig config, CaptureOptions.Flavour flavour, String password, List<TableId> tables,
+            CatalogOptions catalog, Duration checkpointInterval) {
+        this.config = config;
+        this.flavour = flavour;
+        this.password = password;
+        this.tables = List.copyOf(tables);
+        this.catalog = catalog;
+        this.checkpointInterval = checkpointInterval;
+    }
+
+    public CaptureOptions captureOptions() {
+        List<String> databases = new java.util.ArrayList<>(config.source.databases);
+        tables.stream().map(TableId::database).filter(d -> !databases.contains(d)).forEach(databases::add);
+        return CaptureOptions.builder().flavour(flavour).hostname(config.source.database.hostname)
+                .port(config.source.database.port).user(config.source.database.user).password(password)
+                .databases(databases).topicPrefix(config.source.topicPrefix)
+                .kafkaBootstrapServers(config.source.kafka.bootstrapServers).build();
+    }
+
+    public ChangelogJobOptions jobOptions() {
+        return ChangelogJobOptions.builder()
+                .bootstrapServers(config.source.kafka.bootstrapServers)
+                .groupId(config.source.kafka.groupId)
+                .topicPrefix(config.source.topicPrefix)
+                .databases(config.source.databases)
+                .tables(tables)
+                .catalog(catalog)
+                .namespace(config.lake.namespace)
+                .checkpointInterval(checkpointInterval)
+                .checkpointDir(config.checkpoint.dir)
+                .parallelism(config.job.parallelism)
+                .build();
+    }
+
+    public CatalogOptions catalog() {
+        return catalog;
+    }
+
+    /** JDBC URL of the source database (the verifier reads it; MariaDB's driver speaks to MySQL servers too). */
+    public String sourceJdbcUrl() {
+        return "jdbc:mariadb://" + config.source.database.hostname + ":" + config.source.database.port + "/";
+    }
+
+    public String sourceUser() {
+        return config.source.database.user;
+    }
+
+    public String sourcePassword() {
+        return password;
+    }
+}
