@@ -25,11 +25,19 @@ public final class DebeziumConnectorConfig {
         c.put("database.include.list", String.join(",", o.databases));
         c.put("topic.prefix", o.topicPrefix);
         c.put("snapshot.mode", "initial");
-        // Lossless values: exact decimals (also for BIGINT UNSIGNED), microsecond times, raw bytes.
+        // Lossless values: exact decimals (also for BIGINT UNSIGNED), microsecond times, raw bytes (docs/types.md).
         c.put("decimal.handling.mode", "precise");
         c.put("bigint.unsigned.handling.mode", "precise");
         c.put("time.precision.mode", "adaptive_time_microseconds");
         c.put("binary.handling.mode", "bytes");
+        // The adjuster reads years 0-99 as two-digit years (0050 → 2050); MySQL 8 and MariaDB store four digits.
+        c.put("enable.time.adjuster", "false");
+        // The snapshot reads YEAR over JDBC: as a date by default, which fails for YEAR 0000 (MariaDB's driver throws
+        // on Date.valueOf("0000-01-01"); MySQL's gives 0001). As a number it is exact. "database." passes it to the driver.
+        c.put("database.yearIsDateType", "false");
+        // A value Debezium cannot convert stops the capture, instead of becoming NULL with a warning ("warn").
+        c.put("event.converting.failure.handling.mode", "fail");
+        // TINYINT(1) / BOOLEAN stay integers (no TinyIntOneToBooleanConverter): they hold -128..127. See docs/types.md.
         // A delete is followed by a tombstone so compacted topics forget the key; the job ignores tombstones.
         c.put("tombstones.on.delete", "true");
         c.put("include.schema.changes", "false");

@@ -29,6 +29,17 @@ class DebeziumConnectorConfigTest {
     }
 
     @Test
+    void optionsForLosslessValuesAreSet() {
+        Map<String, String> c = DebeziumConnectorConfig.render(options().flavour(CaptureOptions.Flavour.MARIADB).build());
+
+        assertThat(c).containsEntry("binary.handling.mode", "bytes")
+                .containsEntry("enable.time.adjuster", "false") // YEAR/DATE 0001..0099 stay as written
+                .containsEntry("database.yearIsDateType", "false") // the snapshot reads YEAR 0000 without failing
+                .containsEntry("event.converting.failure.handling.mode", "fail") // no silent NULLs
+                .doesNotContainKey("converters"); // TINYINT(1) stays an integer
+    }
+
+    @Test
     void mysqlFlavourDiffersOnlyInTheConnectorClass() {
         Map<String, String> maria = DebeziumConnectorConfig.render(options().flavour(CaptureOptions.Flavour.MARIADB).build());
         Map<String, String> mysql = DebeziumConnectorConfig.render(options().flavour(CaptureOptions.Flavour.MYSQL).build());

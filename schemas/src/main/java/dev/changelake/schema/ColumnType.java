@@ -6,9 +6,18 @@ import java.util.Objects;
 /**
  * A column's type in the lake, independent of the lake format. {@link TypeMapping} derives it from the Debezium
  * schema; each lake format maps it to its own types. Values of each kind travel as:
- * BOOLEAN Boolean, INT Integer, LONG Long, FLOAT Float, DOUBLE Double, DECIMAL BigDecimal, STRING String,
- * BINARY byte[], DATE Integer (days since epoch), TIME Long (micros of day), TIMESTAMP Long (micros since epoch,
- * no zone: a DATETIME's wall clock read as UTC), TIMESTAMP_TZ Long (micros since epoch, UTC instant).
+ * <ul>
+ * <li>BOOLEAN Boolean, INT Integer, LONG Long, FLOAT Float, DOUBLE Double, DECIMAL BigDecimal (scale = the column's).
+ * <li>STRING String; for a MySQL DECIMAL wider than {@link TypeMapping#MAX_DECIMAL_PRECISION} digits, the exact value
+ *     as plain text with all of the column's decimals ({@code BigDecimal.toPlainString()}).
+ * <li>BINARY byte[]; for BIT(n) the (n+7)/8 bytes big-endian, as MySQL shows {@code b'…'}; for spatial types MySQL's
+ *     own geometry bytes: the SRID as 4 bytes little-endian, then the standard WKB.
+ * <li>DATE Integer (days since 1970-01-01, proleptic Gregorian).
+ * <li>TIME Long: signed microseconds. A MySQL TIME is a duration (-838:59:59 to 838:59:59), not a time of day, so
+ *     lake formats hold it as a 64-bit integer rather than in their time-of-day types.
+ * <li>TIMESTAMP Long (micros since epoch, no zone: a DATETIME's wall clock read as UTC).
+ * <li>TIMESTAMP_TZ Long (micros since epoch, UTC instant: a MySQL TIMESTAMP).
+ * </ul>
  */
 public final class ColumnType implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -28,11 +28,19 @@ public final class LocalStack implements AutoCloseable {
         this.workDir = workDir;
     }
 
-    /** Starts the three services and creates {@code database} with a capture user. */
+    /** Starts the three services and creates {@code database} with a capture user; MariaDB runs in UTC. */
     public static LocalStack start(Path workDir, String database) throws IOException, SQLException {
+        return start(workDir, database, "+00:00");
+    }
+
+    /**
+     * As {@link #start(Path, String)}, with MariaDB's {@code time_zone} set to {@code timeZone} (an offset such as
+     * {@code "+05:30"}), to prove that TIMESTAMP columns land in the lake as UTC whatever the server's zone.
+     */
+    public static LocalStack start(Path workDir, String database, String timeZone) throws IOException, SQLException {
         LocalStack stack = new LocalStack(workDir);
         try {
-            stack.mariaDb = stack.track(MariaDbServer.start(workDir.resolve("mariadb")));
+            stack.mariaDb = stack.track(MariaDbServer.start(workDir.resolve("mariadb"), timeZone));
             stack.mariaDb.createDatabaseAndUser(database, CAPTURE_USER, CAPTURE_PASSWORD);
             stack.s3 = stack.track(S3Server.start(workDir.resolve("s3"), BUCKET));
             stack.kafka = stack.track(KafkaServices.start(workDir.resolve("kafka")));

@@ -67,7 +67,8 @@ public final class MirrorVerifier {
             }
         }
         Map<String, String[]> lakeRows = readLake(lake, columns, keyColumns, diff);
-        String select = "SELECT " + String.join(", ", columns.stream().map(c -> quote(c.name())).toArray(String[]::new))
+        String select = "SELECT " + String.join(", ", columns.stream()
+                .map(c -> ValueNormalizer.selectExpression(quote(c.name()), c.type())).toArray(String[]::new))
                 + " FROM " + quote(source.database()) + "." + quote(source.table());
         try (Statement s = db.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             s.setFetchSize(1000);

@@ -3,11 +3,16 @@ package dev.changelake.lake.iceberg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.changelake.schema.ChangeRecord;
+import dev.changelake.schema.ColumnType;
+import dev.changelake.schema.ColumnType.Kind;
+import dev.changelake.schema.TableSchema;
+import dev.changelake.schema.TableSchema.Column;
 import dev.changelake.schema.Op;
 import dev.changelake.schema.SourcePosition;
 import dev.changelake.schema.TableId;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.types.RowKind;
@@ -60,6 +65,24 @@ class ChangeRowConverterTest {
         assertThat(row.getString(0).toString()).isEqualTo("acme");
         assertThat(row.getLong(1)).isEqualTo(42L);
         assertThat(row.isNullAt(2)).isTrue();
+    }
+
+    @Test
+    void timeAsSignedMicrosAndAWideDecimalAsTextPassUnchanged() {
+        TableSchema t = new TableSchema(new TableId("shop", "t"), List.of(
+                new Column("id", ColumnType.of(Kind.LONG), false),
+                new Column("duration", ColumnType.of(Kind.TIME), true),
+                new Column("wide", ColumnType.of(Kind.STRING), true)), List.of("id"));
+        ChangeRowConverter converter = new ChangeRowConverter(IcebergSchemas.toIceberg(t));
+        Map<String, Object> after = new LinkedHashMap<>();
+        after.put("id", 1L);
+        after.put("duration", -3_020_399_000_000L); // -838:59:59
+        after.put("wide", "-" + "9".repeat(35) + "." + "9".repeat(30));
+
+        RowData row = converter.toRow(new ChangeRecord(new TableId("shop", "t"), Op.CREATE, Map.of("id", 1L), null, after, POS, 0));
+
+        assertThat(row.getLong(1)).isEqualTo(-3_020_399_000_000L);
+        assertThat(row.getString(2).toString()).isEqualTo("-" + "9".repeat(35) + "." + "9".repeat(30));
     }
 
     @Test

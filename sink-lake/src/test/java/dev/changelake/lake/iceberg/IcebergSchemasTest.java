@@ -47,6 +47,19 @@ class IcebergSchemasTest {
     }
 
     @Test
+    void mysqlTimeIsASignedMicrosecondCountBecauseIcebergTimeIsATimeOfDay() {
+        TableSchema t = new TableSchema(new TableId("shop", "shifts"), List.of(
+                new Column("id", ColumnType.of(Kind.LONG), false),
+                new Column("duration", ColumnType.of(Kind.TIME), true)), List.of("id"));
+
+        Types.NestedField duration = IcebergSchemas.toIceberg(t).findField("duration");
+
+        assertThat(duration.type()).isEqualTo(Types.LongType.get());
+        assertThat(duration.doc()).isEqualTo("MySQL TIME: signed microseconds");
+        assertThat(IcebergSchemas.toIceberg(t).findField("id").doc()).isNull();
+    }
+
+    @Test
     void everyLakeKindHasAnIcebergType() {
         for (Kind kind : Kind.values()) {
             ColumnType t = kind == Kind.DECIMAL ? ColumnType.decimal(38, 10) : ColumnType.of(kind);

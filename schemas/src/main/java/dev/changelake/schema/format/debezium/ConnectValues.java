@@ -3,15 +3,23 @@ package dev.changelake.schema.format.debezium;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.changelake.schema.DecodeException;
 import dev.changelake.schema.TableId;
+import dev.changelake.schema.TypeMapping;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Base64;
 
-/** Column values from JsonConverter's JSON into the representations {@link dev.changelake.schema.ColumnType} documents. */
+/**
+ * Column values from JsonConverter's JSON into the representations {@link dev.changelake.schema.ColumnType}
+ * documents, for the lake type {@link TypeMapping} gives the same field.
+ */
 final class ConnectValues {
+    /** What {@link #decodeLogical} returns for a value that is NULL in the lake (null there means "not logical"). */
+    private static final Object ABSENT = new Object();
+
     private ConnectValues() {
     }
 
@@ -22,6 +30,9 @@ final class ConnectValues {
         try {
             if (f.logicalName != null) {
                 Object logical = decodeLogical(v, f);
+                if (logical == ABSENT) {
+                    return null;
+                }
                 if (logical != null) {
                     return logical;
                 }
@@ -37,6 +48,7 @@ final class ConnectValues {
                     return v.longValue();
                 case "float":
                 case "float32":
+                    // JsonConverter writes Float.toString's digits; rounding them to float gives the float back.
                     return v.isTextual() ? Float.parseFloat(v.asText()) : v.floatValue();
                 case "double":
                 case "float64":
@@ -55,12 +67,17 @@ final class ConnectValues {
         }
     }
 
-    /** @return the value, or null when the logical name is not one that changes the representation */
+    /**
+     * @return the value, {@link #ABSENT} for a value the lake holds as NULL, or null when the logical name is not one
+     *         that changes the representation
+     */
     private static Object decodeLogical(JsonNode v, ConnectField f) {
         switch (f.logicalName) {
             case "org.apache.kafka.connect.data.Decimal":
-                int scale = Integer.parseInt(f.parameters.getOrDefault("scale", "0"));
-                return new BigDecimal(new BigInteger(Base64.getDecoder().decode(v.asText())), scale);
+                // JsonConverter's default decimal.format=BASE64: the two's-complement unscaled value, big-endian.
+                BigDecimal d = new BigDecimal(new BigInteger(Base64.getDecoder().decode(v.asText())),
+                        TypeMapping.decimalScale(f.parameters));
+                return TypeMapping.decimalFitsLake(f.parameters) ? d : d.toPlainString();
             case "io.debezium.time.Date":
             case "org.apache.kafka.connect.data.Date":
                 return v.intValue();
@@ -70,7 +87,7 @@ final class ConnectValues {
             case "io.debezium.time.MicroTime":
                 return v.longValue();
             case "io.debezium.time.NanoTime":
-                return v.longValue() / 1000L;
+                return v.longValue() / 1000L; // MySQL TIME has at most microseconds: nothing to round
             case "io.debezium.time.Timestamp":
             case "org.apache.kafka.connect.data.Timestamp":
                 return Math.multiplyExact(v.longValue(), 1000L);
@@ -80,11 +97,61 @@ final class ConnectValues {
                 return Math.floorDiv(v.longValue(), 1000L);
             case "io.debezium.time.ZonedTimestamp":
                 Instant instant = OffsetDateTime.parse(v.asText()).toInstant();
-                return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+                if (instant.equals(Instant.EPOCH) && f.optional) {
+                    // MySQL's zero TIMESTAMP (0000-00-00 00:00:00): the binlog holds it as epoch second 0, which no
+                    // real TIMESTAMP can be (they start at 1970-01-01 00:00:01 UTC). Zero dates become NULL.
+                    return ABSENT;
+                }
+                // Not ChronoUnit.MICROS.between: it counts in nanos and overflows 292 years from the epoch.
+                return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+            case "io.debezium.time.Year":
+                // The binlog stores YEAR as year - 1900, and Debezium reads MySQL's zero year 0000 as 1900, which
+                // is not a YEAR value (they run 1901-2155, and 0000).
+                return v.intValue() == 1900 ? 0 : v.intValue();
             case "io.debezium.data.Bits":
-                return Base64.getDecoder().decode(v.asText());
+                return bits(Base64.getDecoder().decode(v.asText()), f);
+            case "io.debezium.data.geometry.Geometry":
+            case "io.debezium.data.geometry.Point":
+                return geometry(v);
             default:
                 return null;
         }
+    }
+
+    /**
+     * Debezium's Bits are little-endian (byte 0 holds bits 0-7, as {@code BitSet.toByteArray}), and may be shorter
+     * than the column; the lake holds MySQL's order and width, (n+7)/8 bytes big-endian, as {@code b'…'} and JDBC's
+     * {@code getBytes} show them.
+     */
+    static byte[] bits(byte[] littleEndian, ConnectField f) {
+        String length = f.parameters.get("length");
+        int width = length == null ? littleEndian.length : (Integer.parseInt(length) + 7) / 8;
+        byte[] bigEndian = new byte[width];
+        for (int i = 0; i < littleEndian.length; i++) {
+            if (i < width) {
+                bigEndian[width - 1 - i] = littleEndian[i];
+            } else if (littleEndian[i] != 0) {
+                throw new IllegalArgumentException("BIT value has " + littleEndian.length + " bytes, more than the "
+                        + length + " bits of the column");
+            }
+        }
+        return bigEndian;
+    }
+
+    /**
+     * Debezium splits MySQL's geometry value into {@code {"wkb", "srid"}} (a Point adds x and y); the lake keeps
+     * MySQL's own bytes, lossless: the SRID as 4 bytes little-endian, then the WKB.
+     */
+    static byte[] geometry(JsonNode v) {
+        JsonNode wkbNode = v.get("wkb");
+        if (wkbNode == null || wkbNode.isNull()) {
+            throw new IllegalArgumentException("geometry value has no 'wkb'");
+        }
+        byte[] wkb = Base64.getDecoder().decode(wkbNode.asText());
+        JsonNode srid = v.get("srid");
+        return ByteBuffer.allocate(4 + wkb.length).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(srid == null || srid.isNull() ? 0 : srid.intValue())
+                .put(wkb)
+                .array();
     }
 }
