@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,6 +21,8 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
@@ -27,18 +30,35 @@ import org.apache.iceberg.types.Types;
  * Compares each MySQL table with its lake table by primary key and normalized column values, and reports the keys
  * that are missing, extra or different, naming the differing columns. The lake table's schema decides which columns
  * are compared and how each is normalized.
+ *
+ * <p>Tables larger than memory are compared in key ranges: the first primary-key column, when it is a number, cuts
+ * the table into chunks of about {@code chunkRows} source rows (read in index order), and each chunk is read from
+ * both sides with a range filter. Other key types (strings sort by collation in MySQL, by code point in the lake)
+ * are compared in one piece, so memory then grows with the lake table.
  */
 public final class MirrorVerifier {
+    /** Source rows per chunk by default: a chunk's lake rows are held in memory. */
+    public static final int DEFAULT_CHUNK_ROWS = 100_000;
+
     private final String jdbcUrl;
     private final String user;
     private final String password;
     private final Catalog catalog;
+    private final int chunkRows;
 
     public MirrorVerifier(String jdbcUrl, String user, String password, Catalog catalog) {
+        this(jdbcUrl, user, password, catalog, DEFAULT_CHUNK_ROWS);
+    }
+
+    public MirrorVerifier(String jdbcUrl, String user, String password, Catalog catalog, int chunkRows) {
+        if (chunkRows < 1) {
+            throw new IllegalArgumentException("chunk rows must be at least 1, was " + chunkRows);
+        }
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
         this.catalog = catalog;
+        this.chunkRows = chunkRows;
     }
 
     /** Compares every source table with its lake table. */
@@ -57,6 +77,7 @@ public final class MirrorVerifier {
 
     private TableDiff verifyTable(Connection db, TableId source, Table lake) throws SQLException {
         TableDiff diff = new TableDiff(source);
+        lake.refresh();
         Schema schema = lake.schema();
         List<Types.NestedField> columns = schema.columns();
         List<String> keyColumns = new ArrayList<>();
@@ -66,13 +87,45 @@ public final class MirrorVerifier {
                 keyColumns.add(f.name());
             }
         }
-        Map<String, String[]> lakeRows = readLake(lake, columns, keyColumns, diff);
+        Types.NestedField chunkColumn = chunkColumn(db, source, schema);
+        List<Object> bounds = chunkColumn == null ? List.of() : boundaries(db, source, chunkColumn);
+        Object low = null;
+        for (int i = 0; i <= bounds.size(); i++) {
+            Object high = i < bounds.size() ? bounds.get(i) : null;
+            compareChunk(db, source, lake, columns, keyColumns, chunkColumn, low, high, diff);
+            low = high;
+        }
+        return diff;
+    }
+
+    /** Compares the rows whose chunk column is in [low, high) (an open end where null). */
+    private void compareChunk(Connection db, TableId source, Table lake, List<Types.NestedField> columns,
+            List<String> keyColumns, Types.NestedField chunkColumn, Object low, Object high, TableDiff diff) throws SQLException {
+        diff.countChunk();
+        Expression range = Expressions.alwaysTrue();
+        StringBuilder where = new StringBuilder();
+        if (low != null) {
+            range = Expressions.and(range, Expressions.greaterThanOrEqual(chunkColumn.name(), low));
+            where.append(" WHERE ").append(quote(chunkColumn.name())).append(" >= ?");
+        }
+        if (high != null) {
+            range = Expressions.and(range, Expressions.lessThan(chunkColumn.name(), high));
+            where.append(low == null ? " WHERE " : " AND ").append(quote(chunkColumn.name())).append(" < ?");
+        }
+        Map<String, String[]> lakeRows = readLake(lake, range, columns, keyColumns, diff);
         String select = "SELECT " + String.join(", ", columns.stream()
                 .map(c -> ValueNormalizer.selectExpression(quote(c.name()), c.type())).toArray(String[]::new))
-                + " FROM " + quote(source.database()) + "." + quote(source.table());
-        try (Statement s = db.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                + " FROM " + quote(source.database()) + "." + quote(source.table()) + where;
+        try (PreparedStatement s = db.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+            int p = 1;
+            if (low != null) {
+                s.setObject(p++, low);
+            }
+            if (high != null) {
+                s.setObject(p, high);
+            }
             s.setFetchSize(1000);
-            try (ResultSet rs = s.executeQuery(select)) {
+            try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     diff.countSource();
                     String[] row = new String[columns.size()];
@@ -100,14 +153,69 @@ public final class MirrorVerifier {
         for (String extra : lakeRows.keySet()) {
             diff.differ("key " + extra + ": in lake but not in source");
         }
-        return diff;
     }
 
-    private static Map<String, String[]> readLake(Table lake, List<Types.NestedField> columns, List<String> keyColumns,
-            TableDiff diff) {
-        lake.refresh();
+    /** The leading primary-key column when it is a number (MySQL and the lake then agree on its order), else null. */
+    private static Types.NestedField chunkColumn(Connection db, TableId source, Schema schema) throws SQLException {
+        String leading = null;
+        try (ResultSet pk = db.getMetaData().getPrimaryKeys(source.database(), null, source.table())) {
+            while (pk.next()) {
+                if (pk.getInt("KEY_SEQ") == 1) {
+                    leading = pk.getString("COLUMN_NAME");
+                }
+            }
+        }
+        Types.NestedField f = leading == null ? null : schema.findField(leading);
+        if (f == null || !schema.identifierFieldIds().contains(f.fieldId())) {
+            return null;
+        }
+        switch (f.type().typeId()) {
+            case INTEGER:
+            case LONG:
+            case DECIMAL:
+                return f;
+            default:
+                return null;
+        }
+    }
+
+    /** Every {@code chunkRows}-th value of the chunk column in index order, as the lake's literal type. */
+    private List<Object> boundaries(Connection db, TableId source, Types.NestedField column) throws SQLException {
+        List<Object> bounds = new ArrayList<>();
+        String sql = "SELECT " + quote(column.name()) + " FROM " + quote(source.database()) + "." + quote(source.table())
+                + " ORDER BY " + quote(column.name());
+        try (Statement s = db.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+            s.setFetchSize(10_000);
+            try (ResultSet rs = s.executeQuery(sql)) {
+                long n = 0;
+                while (rs.next()) {
+                    if (++n % chunkRows == 0) {
+                        Object value = literal(rs, column);
+                        if (bounds.isEmpty() || !bounds.get(bounds.size() - 1).equals(value)) {
+                            bounds.add(value);
+                        }
+                    }
+                }
+            }
+        }
+        return bounds;
+    }
+
+    private static Object literal(ResultSet rs, Types.NestedField column) throws SQLException {
+        switch (column.type().typeId()) {
+            case INTEGER:
+                return rs.getInt(1);
+            case LONG:
+                return rs.getLong(1);
+            default:
+                return rs.getBigDecimal(1).setScale(((Types.DecimalType) column.type()).scale());
+        }
+    }
+
+    private static Map<String, String[]> readLake(Table lake, Expression range, List<Types.NestedField> columns,
+            List<String> keyColumns, TableDiff diff) {
         Map<String, String[]> rows = new HashMap<>();
-        try (CloseableIterable<Record> records = IcebergGenerics.read(lake).build()) {
+        try (CloseableIterable<Record> records = IcebergGenerics.read(lake).where(range).build()) {
             for (Record r : records) {
                 diff.countLake();
                 String[] row = new String[columns.size()];

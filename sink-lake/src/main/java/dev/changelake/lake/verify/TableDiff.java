@@ -14,6 +14,7 @@ public final class TableDiff {
     private long sourceRows;
     private long lakeRows;
     private long differing;
+    private int chunks;
     private final List<String> shown = new ArrayList<>();
 
     TableDiff(TableId table) {
@@ -22,6 +23,15 @@ public final class TableDiff {
 
     void countSource() {
         sourceRows++;
+    }
+
+    void countChunk() {
+        chunks++;
+    }
+
+    /** How many key ranges the comparison read; 1 when the table was compared in one piece. */
+    public int chunks() {
+        return chunks;
     }
 
     void countLake() {

@@ -104,6 +104,33 @@ class MirrorVerifierIT {
     }
 
     @Test
+    void tableComparedInKeyRangeChunksFindsDifferencesInEveryChunk() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE shop.many (id BIGINT PRIMARY KEY, name VARCHAR(20), amount DECIMAL(12,2), updated_at TIMESTAMP(6) NULL)");
+            s.execute("INSERT INTO shop.many SELECT seq, CONCAT('n', seq), seq / 100, NULL FROM seq_1_to_1000");
+        }
+        List<Record> rows = new java.util.ArrayList<>();
+        for (long id = 0; id <= 1001; id++) { // 0 and 1001 lie outside the source's keys: before the first chunk, after the last
+            if (id != 500) { // missing in the middle chunk
+                rows.add(row(id, id == 999 ? "changed" : "n" + id, new BigDecimal(id).movePointLeft(2).toPlainString(), null));
+            }
+        }
+        TableIdentifier lake = lakeTable("many", rows.toArray(new Record[0]));
+
+        VerifyReport report = new MirrorVerifier(db.jdbcUrl("shop"), db.rootUser(), db.rootPassword(), catalog, 64)
+                .verify(Map.of(new TableId("shop", "many"), lake));
+
+        assertThat(report.tables().get(0).chunks()).as("1000 source rows in chunks of 64").isEqualTo(16);
+        assertThat(report.tables().get(0).sourceRows()).isEqualTo(1000);
+        assertThat(report.tables().get(0).lakeRows()).isEqualTo(1001);
+        assertThat(report.tables().get(0).examples()).containsExactlyInAnyOrder(
+                "key id=0: in lake but not in source",
+                "key id=500: missing in lake",
+                "key id=999: name source=n999 lake=changed",
+                "key id=1001: in lake but not in source");
+    }
+
+    @Test
     void identicalTablesMatch() throws Exception {
         VerifyReport report = verify(lakeTable("same", row(1, "one", "1.10", "2024-02-29T12:00:00.000001"),
                 row(2, "two", "2.00", null), row(3, null, "-3.30", "2024-01-01T00:00")));
