@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
-/** The columns of a source table in their source order, and its primary key (never empty). */
+/** The columns of a source table in their source order, and its primary key (empty for a table without one). */
 public final class TableSchema implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -55,9 +55,6 @@ public final class TableSchema implements Serializable {
     private final List<String> primaryKey;
 
     public TableSchema(TableId table, List<Column> columns, List<String> primaryKey) {
-        if (primaryKey.isEmpty()) {
-            throw new IllegalArgumentException("table " + table + " has no primary key");
-        }
         this.table = table;
         this.columns = List.copyOf(columns);
         this.primaryKey = List.copyOf(primaryKey);
@@ -73,6 +70,11 @@ public final class TableSchema implements Serializable {
 
     public List<String> primaryKey() {
         return primaryKey;
+    }
+
+    /** False for a table whose changes Debezium sends without a key: it cannot be upserted, only appended. */
+    public boolean hasPrimaryKey() {
+        return !primaryKey.isEmpty();
     }
 
     @Override

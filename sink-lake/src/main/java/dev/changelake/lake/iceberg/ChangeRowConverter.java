@@ -16,20 +16,32 @@ import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 
 /**
- * One change to the Flink row Iceberg's upsert writer takes: reads, inserts and updates become an upsert of the
- * after image ({@link RowKind#INSERT}: in upsert mode the writer deletes the key first), deletes a
- * {@link RowKind#DELETE} of the key.
+ * One change to the Flink row Iceberg's writer takes. For a mirror table (identifier fields = primary key): reads,
+ * inserts and updates become an upsert of the after image ({@link RowKind#INSERT}: in upsert mode the writer deletes
+ * the key first), deletes a {@link RowKind#DELETE} of the key. For an append-only changelog table (no identifier
+ * fields: the source has no primary key) every change is appended, with its operation and binlog position.
  */
 public final class ChangeRowConverter implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final List<Types.NestedField> fields;
+    private final boolean appendOnly;
 
     public ChangeRowConverter(Schema schema) {
         this.fields = schema.columns();
+        this.appendOnly = schema.identifierFieldIds().isEmpty();
     }
 
     public RowData toRow(ChangeRecord change) {
+        if (appendOnly) {
+            GenericRowData row = row(RowKind.INSERT, change.after() != null ? change.after() : change.before(), null);
+            for (int i = 0; i < fields.size(); i++) {
+                if (ChangelogColumns.NAMES.contains(fields.get(i).name())) {
+                    row.setField(i, internal(fields.get(i).type(), ChangelogColumns.value(fields.get(i).name(), change)));
+                }
+            }
+            return row;
+        }
         switch (change.op()) {
             case READ:
             case CREATE:
@@ -43,7 +55,7 @@ public final class ChangeRowConverter implements Serializable {
         }
     }
 
-    private RowData row(RowKind kind, Map<String, Object> values, Map<String, Object> key) {
+    private GenericRowData row(RowKind kind, Map<String, Object> values, Map<String, Object> key) {
         GenericRowData row = new GenericRowData(kind, fields.size());
         for (int i = 0; i < fields.size(); i++) {
             Types.NestedField f = fields.get(i);

@@ -34,6 +34,10 @@ public final class IcebergSchemas {
             }
             id++;
         }
+        if (!source.hasPrimaryKey()) {
+            ChangelogColumns.checkNoClash(source);
+            fields.addAll(ChangelogColumns.fields(id)); // an append-only changelog: see ChangelogColumns
+        }
         return new Schema(fields, identifiers);
     }
 

@@ -15,7 +15,10 @@ import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates mirror tables on first sight: format v2, upserts on, identifier fields = primary key. */
+/**
+ * Creates lake tables on first sight, format v2: a mirror (upserts on, identifier fields = primary key), or for a
+ * source without primary key an append-only changelog table (see {@link ChangelogColumns}).
+ */
 public final class IcebergTables {
     private static final Logger LOG = LoggerFactory.getLogger(IcebergTables.class);
 
@@ -41,7 +44,7 @@ public final class IcebergTables {
         Schema schema = IcebergSchemas.toIceberg(source);
         Map<String, String> props = new LinkedHashMap<>();
         props.put(TableProperties.FORMAT_VERSION, "2");
-        props.put(TableProperties.UPSERT_ENABLED, "true");
+        props.put(TableProperties.UPSERT_ENABLED, String.valueOf(source.hasPrimaryKey()));
         props.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
         // Keep the metadata folder from growing without bound while the pipeline commits every checkpoint.
         props.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
@@ -49,7 +52,8 @@ public final class IcebergTables {
         props.putAll(extraProperties);
         try {
             Table table = catalog.createTable(id, schema, PartitionSpec.unpartitioned(), props);
-            LOG.info("created Iceberg table {} with primary key {}", id, source.primaryKey());
+            LOG.info(source.hasPrimaryKey() ? "created Iceberg table {} with primary key {}"
+                    : "created append-only changelog table {} (the source has no primary key)", id, source.primaryKey());
             return table;
         } catch (AlreadyExistsException e) {
             return catalog.loadTable(id);

@@ -79,6 +79,10 @@ public final class MirrorVerifier {
         TableDiff diff = new TableDiff(source);
         lake.refresh();
         Schema schema = lake.schema();
+        if (schema.identifierFieldIds().isEmpty()) {
+            diff.notCompared("append-only changelog table (the source has no primary key)");
+            return diff;
+        }
         List<Types.NestedField> columns = schema.columns();
         List<String> keyColumns = new ArrayList<>();
         Set<Integer> keyIds = schema.identifierFieldIds();

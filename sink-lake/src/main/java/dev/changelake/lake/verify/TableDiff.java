@@ -15,6 +15,7 @@ public final class TableDiff {
     private long lakeRows;
     private long differing;
     private int chunks;
+    private String notCompared;
     private final List<String> shown = new ArrayList<>();
 
     TableDiff(TableId table) {
@@ -23,6 +24,15 @@ public final class TableDiff {
 
     void countSource() {
         sourceRows++;
+    }
+
+    void notCompared(String why) {
+        notCompared = why;
+    }
+
+    /** Why the table was not compared, or null when it was. */
+    public String notCompared() {
+        return notCompared;
     }
 
     void countChunk() {
@@ -72,6 +82,9 @@ public final class TableDiff {
 
     @Override
     public String toString() {
+        if (notCompared != null) {
+            return table + ": not compared, " + notCompared;
+        }
         return table + ": " + (matches() ? "OK " + sourceRows + " rows"
                 : "FAILED " + differing + " differing keys (source " + sourceRows + " rows, lake " + lakeRows + ")");
     }

@@ -22,10 +22,16 @@ public final class VerifyReport {
         return tables.stream().mapToLong(TableDiff::sourceRows).sum();
     }
 
+    private long compared() {
+        return tables.stream().filter(t -> t.notCompared() == null).count();
+    }
+
     /** {@code verify: OK <tables> tables, <rows> rows} or {@code verify: FAILED …} naming the differing tables. */
     public String summaryLine() {
         if (ok()) {
-            return "verify: OK " + tables.size() + " tables, " + rows() + " rows";
+            long skipped = tables.size() - compared();
+            return "verify: OK " + compared() + " tables, " + rows() + " rows"
+                    + (skipped == 0 ? "" : " (" + skipped + " append-only changelog tables not compared)");
         }
         StringBuilder sb = new StringBuilder("verify: FAILED");
         for (TableDiff t : tables) {

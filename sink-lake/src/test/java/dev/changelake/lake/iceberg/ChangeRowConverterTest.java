@@ -92,4 +92,25 @@ class ChangeRowConverterTest {
         RowData row = CONVERTER.toRow(new ChangeRecord(new TableId("shop", "orders"), Op.CREATE, key(), null, after, POS, 0));
         assertThat(row.isNullAt(2)).isTrue();
     }
+
+    @Test
+    void changeOfATableWithoutPrimaryKeyIsAppendedWithItsOperationAndBinlogPosition() {
+        TableSchema keyless = new TableSchema(new TableId("shop", "audit_log"), List.of(
+                new TableSchema.Column("message", ColumnType.of(ColumnType.Kind.STRING), true)), List.of());
+        ChangeRowConverter converter = new ChangeRowConverter(IcebergSchemas.toIceberg(keyless));
+        Map<String, Object> before = new LinkedHashMap<>();
+        before.put("message", "gone");
+
+        RowData row = converter.toRow(new ChangeRecord(new TableId("shop", "audit_log"), Op.DELETE, new LinkedHashMap<>(),
+                before, null, new SourcePosition(false, 7, 1234, 2, null), 1_700_000_000_000L));
+
+        assertThat(row.getRowKind()).isEqualTo(RowKind.INSERT);
+        assertThat(row.getString(0).toString()).isEqualTo("gone");
+        assertThat(row.getString(1).toString()).isEqualTo("d");
+        assertThat(row.getTimestamp(2, 6).getMillisecond()).isEqualTo(1_700_000_000_000L);
+        assertThat(row.getBoolean(3)).isFalse();
+        assertThat(row.getLong(4)).isEqualTo(7L);
+        assertThat(row.getLong(5)).isEqualTo(1234L);
+        assertThat(row.getInt(6)).isEqualTo(2);
+    }
 }

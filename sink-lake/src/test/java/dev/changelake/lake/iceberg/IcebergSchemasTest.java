@@ -66,4 +66,25 @@ class IcebergSchemasTest {
             assertThat(IcebergSchemas.type(t)).as(kind.name()).isNotNull();
         }
     }
+
+    @Test
+    void tableWithoutPrimaryKeyBecomesAnAppendOnlyChangelogWithoutIdentifierFields() {
+        TableSchema keyless = new TableSchema(new TableId("shop", "audit_log"), List.of(
+                new Column("message", ColumnType.of(Kind.STRING), true)), List.of());
+
+        Schema schema = IcebergSchemas.toIceberg(keyless);
+
+        assertThat(schema.identifierFieldIds()).isEmpty();
+        assertThat(schema.columns()).extracting(Types.NestedField::name).containsExactly("message", "_change_op",
+                "_change_ts", "_snapshot", "_binlog_file", "_binlog_pos", "_binlog_row");
+    }
+
+    @Test
+    void keylessTableWithAColumnNamedLikeAChangelogColumnIsRefused() {
+        TableSchema clash = new TableSchema(new TableId("shop", "log"), List.of(
+                new Column("_change_op", ColumnType.of(Kind.STRING), true)), List.of());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IcebergSchemas.toIceberg(clash))
+                .hasMessageContaining("shop.log has no primary key and a column named _change_op");
+    }
 }

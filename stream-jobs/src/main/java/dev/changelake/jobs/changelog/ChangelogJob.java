@@ -97,13 +97,14 @@ public final class ChangelogJob {
             TableId table = e.getKey();
             DataStream<RowData> rows = routed.getSideOutput(e.getValue().tag);
             List<String> pk = sources.get(table).primaryKey();
-            FlinkSink.forRowData(rows)
+            FlinkSink.Builder sink = FlinkSink.forRowData(rows)
                     .tableLoader(TableLoader.fromCatalog(catalogLoader, identifier(options, table)))
-                    .equalityFieldColumns(pk)
-                    .upsert(true)
                     .writeParallelism(options.parallelism)
-                    .uidPrefix("iceberg-" + table)
-                    .append();
+                    .uidPrefix("iceberg-" + table);
+            if (!pk.isEmpty()) {
+                sink.equalityFieldColumns(pk).upsert(true);
+            } // else an append-only changelog table
+            sink.append();
         }
     }
 

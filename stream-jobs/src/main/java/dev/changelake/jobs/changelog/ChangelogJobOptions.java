@@ -11,6 +11,18 @@ import java.util.Objects;
 public final class ChangelogJobOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** What becomes of a source table without primary key, which cannot be upserted. */
+    public enum TablesWithoutPrimaryKey {
+        /** Leave it out, with a log line naming the table and how to include it. */
+        REFUSE,
+        /**
+         * Mirror it as an append-only changelog table: every change appended with its operation and binlog position
+         * ({@code _change_op}, {@code _binlog_file}, {@code _binlog_pos}, {@code _binlog_row}, …). Replayed binlog
+         * changes are dropped by position; snapshot rows have no position of their own and are appended as read.
+         */
+        APPEND
+    }
+
     final String bootstrapServers;
     final String topicPrefix;
     final List<String> databases;
@@ -22,6 +34,7 @@ public final class ChangelogJobOptions implements Serializable {
     final String checkpointDir;
     final int parallelism;
     final Duration dedupeStateTtl;
+    final TablesWithoutPrimaryKey tablesWithoutPrimaryKey;
 
     private ChangelogJobOptions(Builder b) {
         this.bootstrapServers = Objects.requireNonNull(b.bootstrapServers, "bootstrapServers");
@@ -35,6 +48,7 @@ public final class ChangelogJobOptions implements Serializable {
         this.checkpointDir = Objects.requireNonNull(b.checkpointDir, "checkpointDir");
         this.parallelism = b.parallelism;
         this.dedupeStateTtl = b.dedupeStateTtl;
+        this.tablesWithoutPrimaryKey = b.tablesWithoutPrimaryKey;
         if (databases.isEmpty() && tables.isEmpty()) {
             throw new IllegalArgumentException("the changelog job needs databases or tables to mirror");
         }
@@ -77,6 +91,10 @@ public final class ChangelogJobOptions implements Serializable {
         return tables;
     }
 
+    public TablesWithoutPrimaryKey tablesWithoutPrimaryKey() {
+        return tablesWithoutPrimaryKey;
+    }
+
     /** The change topic of a source table. */
     public String topicOf(TableId table) {
         return topicPrefix + "." + table.database() + "." + table.table();
@@ -99,6 +117,7 @@ public final class ChangelogJobOptions implements Serializable {
         private String checkpointDir;
         private int parallelism = 2;
         private Duration dedupeStateTtl = Duration.ofDays(7);
+        private TablesWithoutPrimaryKey tablesWithoutPrimaryKey = TablesWithoutPrimaryKey.REFUSE;
 
         public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
         public Builder topicPrefix(String v) { topicPrefix = v; return this; }
@@ -114,6 +133,8 @@ public final class ChangelogJobOptions implements Serializable {
         public Builder parallelism(int v) { parallelism = v; return this; }
         /** How long dedupe remembers a key's newest position; keep it at least the Kafka retention. */
         public Builder dedupeStateTtl(Duration v) { dedupeStateTtl = v; return this; }
+
+        public Builder tablesWithoutPrimaryKey(TablesWithoutPrimaryKey v) { tablesWithoutPrimaryKey = v; return this; }
 
         public ChangelogJobOptions build() {
             return new ChangelogJobOptions(this);

@@ -15,6 +15,10 @@ import org.apache.flink.util.Collector;
 /**
  * Keyed by (table, primary key): passes a change only when its source position is newer than the newest seen for that
  * key, so Debezium's replays after a restart (it is at-least-once) and duplicates never reach the lake.
+ *
+ * <p>A table without primary key has no key to order by; its changes may arrive on any partition. Its binlog changes
+ * are keyed by their own position, so only an exact replay is dropped; its snapshot rows all share the snapshot's
+ * position, so they pass unchecked (see {@code TablesWithoutPrimaryKey.APPEND}).
  */
 final class DedupeFunction extends KeyedProcessFunction<String, ChangeRecord, ChangeRecord> {
     private static final long serialVersionUID = 1L;
@@ -41,6 +45,10 @@ final class DedupeFunction extends KeyedProcessFunction<String, ChangeRecord, Ch
 
     @Override
     public void processElement(ChangeRecord change, Context ctx, Collector<ChangeRecord> out) throws Exception {
+        if (change.key().isEmpty() && change.position().snapshot()) {
+            out.collect(change);
+            return;
+        }
         SourcePosition seen = newest.value();
         if (seen != null && !change.position().isAfter(seen)) {
             replaysDropped.inc();
@@ -50,8 +58,23 @@ final class DedupeFunction extends KeyedProcessFunction<String, ChangeRecord, Ch
         out.collect(change);
     }
 
-    /** The key: table and primary-key values. */
+    /** The key: table and primary-key values; for a table without primary key, the change's own position. */
     static String keyOf(ChangeRecord change) {
+        if (change.key().isEmpty()) {
+            SourcePosition p = change.position();
+            String where = p.fileSequence() + ":" + p.position() + "#" + p.rowIndex();
+            // Snapshot rows share one position: spread them by content (deterministic, as Flink requires of keys).
+            return change.table() + "\u0001" + where + (p.snapshot() ? "\u0001" + rowString(change) : "");
+        }
         return change.table() + "\u0000" + change.keyString();
+    }
+
+    private static String rowString(ChangeRecord change) {
+        StringBuilder sb = new StringBuilder();
+        java.util.Map<String, Object> row = change.after() != null ? change.after() : change.before();
+        for (Object v : row.values()) {
+            sb.append(v instanceof byte[] ? java.util.Base64.getEncoder().encodeToString((byte[]) v) : String.valueOf(v)).append('\u0002');
+        }
+        return sb.toString();
     }
 }

@@ -54,7 +54,16 @@ public final class TableResolver {
                     continue; // only tombstones or empty: nothing to learn the schema from yet
                 }
                 try {
-                    tables.put(table, decoder.schemaOf(newest.key(), newest.value()));
+                    TableSchema schema = decoder.schemaOf(newest.key(), newest.value());
+                    if (schema.hasPrimaryKey()
+                            || options.tablesWithoutPrimaryKey() == ChangelogJobOptions.TablesWithoutPrimaryKey.APPEND) {
+                        tables.put(table, schema);
+                    } else {
+                        LOG.warn("not mirroring {} (topic {}, partition {}, offset {}): the table has no primary key, so "
+                                + "it cannot be upserted; add a primary key, or set source.tables-without-primary-key: "
+                                + "append to keep its changes in an append-only changelog table", table, newest.topic(),
+                                newest.partition(), newest.offset());
+                    }
                 } catch (DecodeException e) {
                     LOG.warn("not mirroring {} (topic {}, partition {}, offset {}): {}", table, newest.topic(),
                             newest.partition(), newest.offset(), e.getMessage());

@@ -11,15 +11,18 @@ import java.util.List;
 public final class Pipeline {
     private final PipelineConfig config;
     private final CaptureOptions.Flavour flavour;
+    private final ChangelogJobOptions.TablesWithoutPrimaryKey tablesWithoutPrimaryKey;
     private final String password;
     private final List<TableId> tables;
     private final CatalogOptions catalog;
     private final Duration checkpointInterval;
 
-    Pipeline(PipelineConfig config, CaptureOptions.Flavour flavour, String password, List<TableId> tables,
+    Pipeline(PipelineConfig config, CaptureOptions.Flavour flavour,
+            ChangelogJobOptions.TablesWithoutPrimaryKey tablesWithoutPrimaryKey, String password, List<TableId> tables,
             CatalogOptions catalog, Duration checkpointInterval) {
         this.config = config;
         this.flavour = flavour;
+        this.tablesWithoutPrimaryKey = tablesWithoutPrimaryKey;
         this.password = password;
         this.tables = List.copyOf(tables);
         this.catalog = catalog;
@@ -47,6 +50,7 @@ public final class Pipeline {
                 .checkpointInterval(checkpointInterval)
                 .checkpointDir(config.checkpoint.dir)
                 .parallelism(config.job.parallelism)
+                .tablesWithoutPrimaryKey(tablesWithoutPrimaryKey)
                 .build();
     }
 

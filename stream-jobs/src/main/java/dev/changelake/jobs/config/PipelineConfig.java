@@ -17,6 +17,7 @@ import java.util.Map;
  *   topic-prefix: changelake
  *   databases: [shop]          # every table with a primary key in these databases
  *   tables: [crm.accounts]     # and/or single tables
+ *   tables-without-primary-key: refuse   # or append: an append-only changelog table
  * lake:
  *   catalog: {name: lake, type: jdbc, warehouse: s3://bucket/warehouse, properties: {uri: "jdbc:sqlite:/x.db"}}
  *   namespace: mirror          # default: the source database's name
@@ -37,6 +38,8 @@ public final class PipelineConfig {
         public String topicPrefix = "changelake";
         public List<String> databases = new ArrayList<>();
         public List<String> tables = new ArrayList<>();
+        /** {@code refuse} (leave such tables out, logged) or {@code append} (an append-only changelog table). */
+        public String tablesWithoutPrimaryKey = "refuse";
     }
 
     /** The MySQL-protocol source database. */

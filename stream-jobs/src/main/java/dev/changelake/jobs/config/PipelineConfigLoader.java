@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.changelake.ingest.CaptureOptions;
+import dev.changelake.jobs.changelog.ChangelogJobOptions;
 import dev.changelake.lake.catalog.CatalogOptions;
 import dev.changelake.schema.TableId;
 import java.io.IOException;
@@ -83,6 +84,8 @@ public final class PipelineConfigLoader {
         if (c.source.databases.isEmpty() && c.source.tables.isEmpty()) {
             problems.add("source: name the tables to mirror in source.databases (every table of a database) or source.tables (<db>.<table>)");
         }
+        ChangelogJobOptions.TablesWithoutPrimaryKey noKey = oneOf(problems, "source.tables-without-primary-key",
+                c.source.tablesWithoutPrimaryKey, ChangelogJobOptions.TablesWithoutPrimaryKey.class);
         CatalogOptions.Type catalogType = oneOf(problems, "lake.catalog.type", c.lake.catalog.type, CatalogOptions.Type.class);
         required(problems, "lake.catalog.name", c.lake.catalog.name);
         required(problems, "lake.catalog.warehouse", c.lake.catalog.warehouse);
@@ -99,7 +102,7 @@ public final class PipelineConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(name, problems);
         }
-        return new Pipeline(c, flavour, password, tables,
+        return new Pipeline(c, flavour, noKey, password, tables,
                 new CatalogOptions(c.lake.catalog.name, catalogType, c.lake.catalog.warehouse, catalogProperties), interval);
     }
 

@@ -52,7 +52,8 @@ class DedupeFunctionTest {
             harness.processElement(new StreamRecord<>(c));
         }
         return harness.extractOutputValues().stream()
-                .map(c -> c.table().table() + " " + c.op().code() + " " + c.key().get("id") + "@" + c.position().position())
+                .map(c -> c.table().table() + " " + c.op().code() + " " + (c.key().isEmpty() ? "{}" : c.key().get("id"))
+                        + "@" + c.position().position())
                 .collect(Collectors.toList());
     }
 
@@ -87,6 +88,29 @@ class DedupeFunctionTest {
     void sameKeyInAnotherTableIsIndependent() throws Exception {
         assertThat(feed(change(ORDERS, Op.CREATE, 1, 100, "NEW"), change(CUSTOMERS, Op.CREATE, 1, 90, "x")))
                 .containsExactly("orders c 1@100", "customers c 1@90");
+    }
+
+    static ChangeRecord keyless(Op op, long pos, int row, boolean snapshot, String message) {
+        Map<String, Object> image = new LinkedHashMap<>();
+        image.put("message", message);
+        return new ChangeRecord(new TableId("shop", "audit_log"), op, new LinkedHashMap<>(), op == Op.DELETE ? image : null,
+                op == Op.DELETE ? null : image, new SourcePosition(snapshot, 1, pos, row, null), 0);
+    }
+
+    @Test
+    void keylessBinlogChangesAreDroppedOnlyWhenTheSamePositionIsReplayed() throws Exception {
+        ChangeRecord first = keyless(Op.CREATE, 100, 0, false, "a");
+        ChangeRecord second = keyless(Op.CREATE, 100, 1, false, "b"); // same event, next row
+        ChangeRecord earlier = keyless(Op.CREATE, 50, 0, false, "c"); // arrives late from another partition
+
+        assertThat(feed(first, second, earlier, first, second)).containsExactly("audit_log c {}@100", "audit_log c {}@100",
+                "audit_log c {}@50");
+    }
+
+    @Test
+    void keylessSnapshotRowsAllPassThoughTheyShareOnePosition() throws Exception {
+        assertThat(feed(keyless(Op.READ, 4, 0, true, "a"), keyless(Op.READ, 4, 0, true, "b"), keyless(Op.READ, 4, 0, true, "a")))
+                .hasSize(3);
     }
 
     @Test

@@ -47,6 +47,7 @@ class PipelineConfigLoaderTest {
         assertThat(p.captureOptions().connectorName()).isEqualTo("changelake-capture");
         assertThat(p.sourcePassword()).isEqualTo("s3cret");
         assertThat(p.sourceJdbcUrl()).isEqualTo("jdbc:mariadb://db.internal:3307/");
+        assertThat(job.tablesWithoutPrimaryKey()).isEqualTo(ChangelogJobOptions.TablesWithoutPrimaryKey.REFUSE);
     }
 
     @Test
@@ -81,6 +82,16 @@ class PipelineConfigLoaderTest {
                         "source.database.hostname: required",
                         "source.database.password: environment variable DB_PASSWORD is not set")
                         .anyMatch(m -> m.startsWith("source: name the tables to mirror")));
+    }
+
+    @Test
+    void tablesWithoutPrimaryKeyRuleIsChosenByConfig() throws Exception {
+        String append = VALID.replace("  tables: [crm.accounts]", "  tables: [crm.accounts]\n  tables-without-primary-key: append");
+        assertThat(loader.load(write(append)).jobOptions().tablesWithoutPrimaryKey())
+                .isEqualTo(ChangelogJobOptions.TablesWithoutPrimaryKey.APPEND);
+        String bad = VALID.replace("  tables: [crm.accounts]", "  tables: [crm.accounts]\n  tables-without-primary-key: ignore");
+        assertThatThrownBy(() -> loader.load(write(bad)))
+                .hasMessageContaining("source.tables-without-primary-key: 'ignore' is not one of refuse, append");
     }
 
     @Test

@@ -76,8 +76,10 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
             }
         }
         List<String> pk = new ArrayList<>();
-        for (ConnectField f : ConnectField.fieldsOf(keyEnvelope(table, key).schema)) {
-            pk.add(f.name);
+        if (key != null) { // Debezium sends changes of a table without primary key with no key
+            for (ConnectField f : ConnectField.fieldsOf(keyEnvelope(table, key).schema)) {
+                pk.add(f.name);
+            }
         }
         return new TableSchema(table, columns, pk);
     }
@@ -94,10 +96,6 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
     }
 
     private Envelope keyEnvelope(TableId table, byte[] key) throws DecodeException {
-        if (key == null) {
-            throw new DecodeException("table " + table + " has no primary key (its change records have no key); "
-                    + "add a primary key to the table, or leave it out of the captured tables");
-        }
         JsonNode root = parse(key, "key");
         if (root.get("schema") == null || root.get("payload") == null) {
             throw new DecodeException("key of " + table + " is not a Connect JSON struct with schema; "
@@ -106,9 +104,13 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
         return new Envelope(root.get("schema"), root.get("payload"));
     }
 
+    /** The primary-key values; empty for a table without primary key (Debezium then sends no key). */
     private Map<String, Object> keyValues(TableId table, byte[] key) throws DecodeException {
-        Envelope k = keyEnvelope(table, key);
         Map<String, Object> values = new LinkedHashMap<>();
+        if (key == null) {
+            return values;
+        }
+        Envelope k = keyEnvelope(table, key);
         for (ConnectField f : ConnectField.fieldsOf(k.schema)) {
             values.put(f.name, ConnectValues.decode(k.payload.get(f.name), f, table));
         }

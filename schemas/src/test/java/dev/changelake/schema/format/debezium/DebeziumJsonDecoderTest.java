@@ -92,11 +92,14 @@ class DebeziumJsonDecoderTest {
     }
 
     @Test
-    void changeOfATableWithoutPrimaryKeyIsRefusedWithHowToFixIt() {
-        assertThatThrownBy(() -> decoder.decode(null, resource("orders-update.json")))
-                .isInstanceOf(DecodeException.class)
-                .hasMessageContaining("shop.orders has no primary key")
-                .hasMessageContaining("add a primary key");
+    void changeOfATableWithoutPrimaryKeyHasAnEmptyKeyAndItsSchemaNoPrimaryKey() throws Exception {
+        ChangeRecord change = decoder.decode(null, resource("orders-update.json")).orElseThrow();
+        TableSchema schema = decoder.schemaOf(null, resource("orders-update.json"));
+
+        assertThat(change.key()).isEmpty();
+        assertThat(change.after()).containsEntry("id", 42L);
+        assertThat(schema.hasPrimaryKey()).isFalse();
+        assertThat(schema.columns()).hasSize(10);
     }
 
     @Test
