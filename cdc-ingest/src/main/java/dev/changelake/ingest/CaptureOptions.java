@@ -1,5 +1,8 @@
 package dev.changelake.ingest;
 
+import dev.changelake.schema.Encoding;
+import dev.changelake.schema.format.debezium.GlueSchemaRegistryOptions;
+import java.net.URI;
 import java.util.List;
 import java.util.Objects;
 
@@ -34,6 +37,9 @@ public final class CaptureOptions {
     final long serverId;
     final String kafkaBootstrapServers;
     final int topicPartitions;
+    final Encoding encoding;
+    final URI avroSchemaStore;
+    final GlueSchemaRegistryOptions glueSchemaRegistry;
 
     private CaptureOptions(Builder b) {
         this.flavour = Objects.requireNonNull(b.flavour, "flavour");
@@ -46,6 +52,18 @@ public final class CaptureOptions {
         this.serverId = b.serverId;
         this.kafkaBootstrapServers = Objects.requireNonNull(b.kafkaBootstrapServers, "kafkaBootstrapServers");
         this.topicPartitions = b.topicPartitions;
+        this.encoding = Objects.requireNonNull(b.encoding, "encoding");
+        this.avroSchemaStore = b.avroSchemaStore;
+        this.glueSchemaRegistry = b.glueSchemaRegistry;
+        if (encoding == Encoding.AVRO && (avroSchemaStore == null) == (glueSchemaRegistry == null)) {
+            throw new IllegalArgumentException("encoding AVRO needs exactly one place for writer schemas: a schema store "
+                    + "(avroSchemaStore, file:///<directory>) or the Glue Schema Registry (glueSchemaRegistry); got "
+                    + (avroSchemaStore == null ? "neither" : "both"));
+        }
+        if (encoding == Encoding.JSON && (avroSchemaStore != null || glueSchemaRegistry != null)) {
+            throw new IllegalArgumentException("a schema store or schema registry is set, but encoding is JSON, which "
+                    + "embeds its schemas; set encoding AVRO or leave them out");
+        }
         if (databases.isEmpty()) {
             throw new IllegalArgumentException("capture needs at least one database to include");
         }
@@ -67,6 +85,16 @@ public final class CaptureOptions {
         return topicPrefix;
     }
 
+    /** How change records are written to Kafka; the job must decode with the same. */
+    public Encoding encoding() {
+        return encoding;
+    }
+
+    /** For {@link Encoding#AVRO} without a registry: where the converter stores writer schemas; else null. */
+    public URI avroSchemaStore() {
+        return avroSchemaStore;
+    }
+
     /** The topic Debezium writes changes of {@code database.table} to. */
     public String topicOf(String database, String table) {
         return topicPrefix + "." + database + "." + table;
@@ -83,6 +111,9 @@ public final class CaptureOptions {
         private long serverId = 5400;
         private String kafkaBootstrapServers;
         private int topicPartitions = 2;
+        private Encoding encoding = Encoding.JSON;
+        private URI avroSchemaStore;
+        private GlueSchemaRegistryOptions glueSchemaRegistry;
 
         public Builder flavour(Flavour v) { flavour = v; return this; }
         public Builder hostname(String v) { hostname = v; return this; }
@@ -96,6 +127,15 @@ public final class CaptureOptions {
         public Builder kafkaBootstrapServers(String v) { kafkaBootstrapServers = v; return this; }
         /** Partitions of the change topics Connect creates; rows stay ordered per key whatever the count. */
         public Builder topicPartitions(int v) { topicPartitions = v; return this; }
+        /** JSON (default: JsonConverter with embedded schemas) or AVRO (with a schema store or the Glue registry). */
+        public Builder encoding(Encoding v) { encoding = v; return this; }
+        /**
+         * AVRO where no schema registry runs (locally): records in Avro single-object encoding, writer schemas in this
+         * store ({@code file:///<directory>}), which the job must read too.
+         */
+        public Builder avroSchemaStore(URI v) { avroSchemaStore = v; return this; }
+        /** AVRO in AWS: the Glue Schema Registry's converter on MSK Connect, registering schemas as they appear. */
+        public Builder glueSchemaRegistry(GlueSchemaRegistryOptions v) { glueSchemaRegistry = v; return this; }
 
         public CaptureOptions build() {
             return new CaptureOptions(this);

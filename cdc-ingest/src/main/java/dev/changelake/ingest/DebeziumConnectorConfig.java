@@ -43,10 +43,7 @@ public final class DebeziumConnectorConfig {
         c.put("include.schema.changes", "false");
         c.put("schema.history.internal.kafka.bootstrap.servers", o.kafkaBootstrapServers);
         c.put("schema.history.internal.kafka.topic", o.topicPrefix + ".schema-history");
-        c.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-        c.put("key.converter.schemas.enable", "true");
-        c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        c.put("value.converter.schemas.enable", "true");
+        c.putAll(ConverterConfig.render(o)); // key/value converters of the encoding (JSON or Avro)
         // Connect creates the change topics with these settings (the broker's defaults would give one partition).
         c.put("topic.creation.default.partitions", String.valueOf(o.topicPartitions));
         c.put("topic.creation.default.replication.factor", "-1");

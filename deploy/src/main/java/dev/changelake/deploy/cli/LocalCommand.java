@@ -6,6 +6,7 @@ import dev.changelake.deploy.local.LocalPipelineConfig;
 import dev.changelake.deploy.local.LocalStack;
 import dev.changelake.fixtures.workload.DemoWorkload;
 import dev.changelake.lake.verify.VerifyReport;
+import dev.changelake.schema.Encoding;
 import dev.changelake.schema.TableId;
 import dev.changelake.schema.TableSchema;
 import java.io.IOException;
@@ -66,6 +67,11 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Flink job parallelism (default ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--encoding", defaultValue = "JSON", description = "How Debezium writes change records: "
+            + "${COMPLETION-CANDIDATES}; AVRO is Avro single-object encoding with the writer schemas in <work dir>/schemas "
+            + "(default ${DEFAULT-VALUE}).")
+    Encoding encoding;
+
     private final PrintStream out = System.out;
 
     static boolean interrupted() {
@@ -109,7 +115,8 @@ final class LocalCommand implements Callable<Integer> {
         out.println("starting services…");
         try (LocalStack stack = LocalStack.start(dir, DB);
              LocalFlinkCluster flink = LocalFlinkCluster.start(freeOr(webPort), 4);
-             LocalMirror mirror = new LocalMirror(stack, flink, DB, TimeUtils.parseDuration(checkpointInterval), parallelism)) {
+             LocalMirror mirror = new LocalMirror(stack, flink, DB, TimeUtils.parseDuration(checkpointInterval), parallelism,
+                     encoding)) {
             out.println("services up: " + stack.startupTimes());
             out.println("  MariaDB    " + stack.mariaDb().jdbcUrl(DB) + "  user " + LocalStack.CAPTURE_USER
                     + " password " + LocalStack.CAPTURE_PASSWORD + "  (root: " + stack.mariaDb().rootUser() + " / "
@@ -130,7 +137,9 @@ final class LocalCommand implements Callable<Integer> {
                 }
                 mirror.startCapture();
                 out.println("capture: Debezium " + mirror.captureOptions().connectorName() + " running; topics "
-                        + mirror.captureOptions().topicPrefix() + "." + DB + ".<table>");
+                        + mirror.captureOptions().topicPrefix() + "." + DB + ".<table>, encoding " + mirror.encoding()
+                        + (mirror.captureOptions().avroSchemaStore() == null ? ""
+                                : " (schemas in " + mirror.captureOptions().avroSchemaStore() + ")"));
 
                 long seeded = workload.changes();
                 long started = System.nanoTime();

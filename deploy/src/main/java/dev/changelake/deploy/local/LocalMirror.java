@@ -9,9 +9,11 @@ import dev.changelake.lake.catalog.CatalogOptions;
 import dev.changelake.lake.catalog.LakeCatalogs;
 import dev.changelake.lake.verify.MirrorVerifier;
 import dev.changelake.lake.verify.VerifyReport;
+import dev.changelake.schema.ChangeDecoder;
+import dev.changelake.schema.ChangeDecoders;
+import dev.changelake.schema.Encoding;
 import dev.changelake.schema.TableId;
 import dev.changelake.schema.TableSchema;
-import dev.changelake.schema.format.debezium.DebeziumJsonDecoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Closeable;
@@ -55,16 +57,34 @@ public final class LocalMirror implements AutoCloseable {
     private final String database;
     private final CaptureOptions capture;
     private final ChangelogJobOptions jobOptions;
+    private final Encoding encoding;
+    private final ChangeDecoder decoder;
     private final AdminClient admin;
     private Map<TableId, TableSchema> tables = Map.of();
     private JobID job;
 
+    /** A mirror whose capture writes JSON. */
     public LocalMirror(LocalStack stack, LocalFlinkCluster flink, String database, Duration checkpointInterval, int parallelism)
             throws IOException {
+        this(stack, flink, database, checkpointInterval, parallelism, Encoding.JSON);
+    }
+
+    /**
+     * A mirror whose capture writes {@code encoding}; for AVRO the capture's converter keeps the writer schemas in
+     * {@code <work dir>/schemas}, which the job reads.
+     */
+    public LocalMirror(LocalStack stack, LocalFlinkCluster flink, String database, Duration checkpointInterval, int parallelism,
+            Encoding encoding) throws IOException {
         this.stack = stack;
         this.flink = flink;
         this.database = database;
+        this.encoding = encoding;
+        // The Connect worker runs on this machine, so both sides reach the store through the same path.
+        URI schemaStore = encoding == Encoding.AVRO
+                ? Files.createDirectories(stack.workDir().resolve("schemas")).toAbsolutePath().toUri() : null;
+        this.decoder = ChangeDecoders.forEncoding(encoding, schemaStore);
         this.capture = CaptureOptions.builder()
+                .encoding(encoding).avroSchemaStore(schemaStore)
                 .flavour(CaptureOptions.Flavour.MARIADB)
                 .hostname(stack.mariaDb().host()).port(stack.mariaDb().port())
                 .user(LocalStack.CAPTURE_USER).password(LocalStack.CAPTURE_PASSWORD)
@@ -96,6 +116,11 @@ public final class LocalMirror implements AutoCloseable {
         return jobOptions;
     }
 
+    /** How the capture writes change records, and so how the job decodes them. */
+    public Encoding encoding() {
+        return encoding;
+    }
+
     /** Registers the Debezium connector on the local Connect worker and waits for it to run. */
     public void startCapture() throws IOException {
         new CaptureRunner(stack.kafka().connectUrl(), capture).start(Duration.ofMinutes(2));
@@ -104,7 +129,7 @@ public final class LocalMirror implements AutoCloseable {
     /** Resolves the tables from the change topics until {@code ready} accepts them or the timeout passes. */
     public Map<TableId, TableSchema> awaitTables(Predicate<Set<TableId>> ready, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        TableResolver resolver = new TableResolver(jobOptions, new DebeziumJsonDecoder());
+        TableResolver resolver = new TableResolver(jobOptions, decoder);
         Map<TableId, TableSchema> found = resolver.resolve();
         while (!ready.test(found.keySet()) && Instant.now().isBefore(deadline)) {
             LockSupport.parkNanos(Duration.ofMillis(500).toNanos()); // topics appear as Debezium writes them
@@ -122,7 +147,7 @@ public final class LocalMirror implements AutoCloseable {
         Optional<String> checkpoint = restore && job != null
                 ? LocalFlinkCluster.latestCheckpoint(jobOptions.checkpointDir(), job) : Optional.empty();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        ChangelogJob.build(env, jobOptions, new DebeziumJsonDecoder(), tables);
+        ChangelogJob.build(env, jobOptions, decoder, tables);
         this.tables = Map.copyOf(tables);
         this.job = flink.submit(env, "changelake-changelog", checkpoint);
         lastRestore = checkpoint.orElse(null);

@@ -1,0 +1,181 @@
+package dev.changelake.deploy.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.changelake.fixtures.workload.DemoWorkload;
+import dev.changelake.lake.verify.VerifyReport;
+import dev.changelake.schema.Encoding;
+import dev.changelake.schema.TableId;
+import dev.changelake.schema.TableSchema;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link ChangelogPipelineE2EIT}'s scenario with the capture writing Avro: Debezium on Kafka Connect with changelake's
+ * single-object Avro converter (writer schemas in the stack's schema store) → Kafka → the ChangelogJob decoding with
+ * {@code DebeziumAvroDecoder} → Iceberg on S3, through a restore from checkpoint, ending with the verifier OK.
+ */
+class AvroPipelineE2EIT {
+    static final String DB = "shop";
+    static final TableId CUSTOMERS = new TableId(DB, "customers");
+    static final TableId ORDERS = new TableId(DB, "orders");
+    /** Column names Avro cannot hold as they are: they travel escaped and land under their MySQL names. */
+    static final TableId ODD_NAMES = new TableId(DB, "odd_names");
+
+    @TempDir
+    static Path workDir;
+    static LocalStack stack;
+    static LocalFlinkCluster flink;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        stack = LocalStack.start(workDir, DB);
+        flink = LocalFlinkCluster.start(0, 4);
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        if (flink != null) {
+            flink.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void avroCapturedLakeEqualsDatabaseAfterChangesAndARestoreFromCheckpoint() throws Exception {
+        DemoWorkload workload = new DemoWorkload(DB, 11);
+        try (Connection db = DriverManager.getConnection(stack.mariaDb().jdbcUrl(DB), stack.mariaDb().rootUser(),
+                stack.mariaDb().rootPassword());
+             LocalMirror mirror = new LocalMirror(stack, flink, DB, Duration.ofSeconds(2), 2, Encoding.AVRO)) {
+            workload.createSchema(db);
+            workload.seed(db, 50, 200);
+            try (Statement s = db.createStatement()) {
+                // Bad input: a table without primary key is captured by Debezium, but cannot be upserted.
+                s.execute("CREATE TABLE " + DB + ".audit_log (at DATETIME(6), message VARCHAR(100))");
+                s.execute("INSERT INTO " + DB + ".audit_log VALUES (NOW(6), 'no key here')");
+                s.execute("CREATE TABLE " + DB + ".odd_names (`id` INT PRIMARY KEY, `order-id` INT, `1st` VARCHAR(10), "
+                        + "`größe` DECIMAL(5,1), `x_u0041` VARCHAR(3))");
+                s.execute("INSERT INTO " + DB + ".odd_names VALUES (1, 10, 'a', 1.5, 'u'), (2, NULL, 'b b', -0.5, NULL)");
+            }
+            mirror.startCapture();
+            Map<TableId, TableSchema> tables = mirror.awaitTables(t -> t.containsAll(Set.of(CUSTOMERS, ORDERS, ODD_NAMES)),
+                    Duration.ofMinutes(2));
+            assertThat(tables.get(ODD_NAMES).columns()).extracting(TableSchema.Column::name)
+                    .containsExactly("id", "order-id", "1st", "größe", "x_u0041");
+            assertThat(tables).as("a table without primary key is left out").doesNotContainKey(new TableId(DB, "audit_log"));
+            assertCapturedAsSingleObjectAvro(mirror.jobOptions().topicOf(ORDERS), mirror.captureOptions().avroSchemaStore());
+            mirror.startJob(tables, false);
+            // Bad input: a record that is not Avro in a mirrored table's topic is skipped, and nothing after it lost.
+            produce(mirror.jobOptions().topicOf(ORDERS), "{\"id\":1}", "this is not a Debezium envelope");
+
+            AtomicBoolean stop = new AtomicBoolean();
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            Future<?> load;
+            try (Connection writes = DriverManager.getConnection(stack.mariaDb().jdbcUrl(DB), stack.mariaDb().rootUser(),
+                    stack.mariaDb().rootPassword())) {
+                load = writer.submit(() -> {
+                    workload.run(writes, 150, Duration.ofSeconds(40), stop);
+                    return null;
+                });
+                // Restart in the middle of the stream, once something has been committed through a checkpoint.
+                await().atMost(Duration.ofMinutes(2)).until(() -> mirror.hasCheckpoint() && mirror.progress().committed > 250);
+                mirror.restartJobFromLastCheckpoint();
+                assertThat(mirror.lastRestore()).as("restored from a retained checkpoint").contains("chk-");
+                load.get();
+            } finally {
+                stop.set(true);
+                writer.shutdownNow();
+            }
+            assertThat(workload.updates()).isGreaterThan(100);
+            assertThat(workload.deletes()).isGreaterThan(10);
+
+            VerifyReport report = mirror.awaitMirror(Duration.ofMinutes(3));
+
+            assertThat(report.ok()).as(report.details()).isTrue();
+            assertThat(flink.status(mirror.job())).as("the bad record did not stop the job").isEqualTo(JobStatus.RUNNING);
+            assertThat(report.tables()).extracting(t -> t.table()).containsExactlyInAnyOrder(CUSTOMERS, ORDERS, ODD_NAMES);
+            assertThat(report.rows()).isEqualTo(count(db, "customers") + count(db, "orders") + count(db, "odd_names"));
+        }
+    }
+
+    /** The topic's first records are single-object encoded, and the store holds the writer schema each names. */
+    private static void assertCapturedAsSingleObjectAvro(String topic, java.net.URI schemaStore) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "avro-e2e-peek");
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(Duration.ofMinutes(1)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return seen.size() >= 10;
+            });
+        }
+        Path store = Path.of(schemaStore);
+        for (ConsumerRecord<byte[], byte[]> r : seen) {
+            for (byte[] bytes : new byte[][] {r.key(), r.value()}) {
+                if (bytes == null) {
+                    continue; // a tombstone
+                }
+                assertThat(bytes[0]).as("single-object marker").isEqualTo((byte) 0xC3);
+                assertThat(bytes[1]).as("single-object marker").isEqualTo((byte) 0x01);
+                long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+                assertThat(store.resolve(String.format(Locale.ROOT, "%016x.avsc", fingerprint))).exists();
+            }
+        }
+        assertThat(Files.isDirectory(store)).isTrue();
+    }
+
+    private static void produce(String topic, String key, String value) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
+    }
+
+    private static long count(Connection db, String table) throws Exception {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + DB + "." + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
