@@ -124,7 +124,7 @@ final class LocalCommand implements Callable<Integer> {
             out.println("  Kafka      " + stack.kafka().bootstrapServers() + "  Connect " + stack.kafka().connectUrl());
             out.println("  S3         " + stack.s3().endpoint() + "  bucket " + LocalStack.BUCKET);
             out.println("  Flink UI   " + flink.webUrl());
-            Path config = LocalPipelineConfig.write(stack, DB, mirror.jobOptions().catalog(), mirror.jobOptions().checkpointDir());
+            Path config = LocalPipelineConfig.write(stack, DB, mirror);
             out.println("  config     " + config + "  (./bin/changelake verify --config " + config + " while it runs)");
 
             DemoWorkload workload = new DemoWorkload(DB, System.nanoTime());

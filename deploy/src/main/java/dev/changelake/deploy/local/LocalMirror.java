@@ -56,7 +56,7 @@ public final class LocalMirror implements AutoCloseable {
     private final LocalFlinkCluster flink;
     private final String database;
     private final CaptureOptions capture;
-    private final ChangelogJobOptions jobOptions;
+    private ChangelogJobOptions jobOptions;
     private final Encoding encoding;
     private final ChangeDecoder decoder;
     private final AdminClient admin;
@@ -114,6 +114,12 @@ public final class LocalMirror implements AutoCloseable {
 
     public ChangelogJobOptions jobOptions() {
         return jobOptions;
+    }
+
+    /** Sets the rule for tables without primary key (default: refuse); call before {@link #awaitTables}. */
+    public LocalMirror tablesWithoutPrimaryKey(ChangelogJobOptions.TablesWithoutPrimaryKey rule) {
+        jobOptions = jobOptions.toBuilder().tablesWithoutPrimaryKey(rule).build();
+        return this;
     }
 
     /** How the capture writes change records, and so how the job decodes them. */

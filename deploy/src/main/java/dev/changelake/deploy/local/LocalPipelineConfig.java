@@ -16,8 +16,9 @@ public final class LocalPipelineConfig {
     private LocalPipelineConfig() {
     }
 
-    /** Writes {@code <work dir>/pipeline.yaml} for {@code database} on {@code stack} and returns its path. */
-    public static Path write(LocalStack stack, String database, CatalogOptions catalog, String checkpointDir) throws IOException {
+    /** Writes {@code <work dir>/pipeline.yaml} of {@code mirror} on {@code stack} and returns its path. */
+    public static Path write(LocalStack stack, String database, LocalMirror mirror) throws IOException {
+        CatalogOptions catalog = mirror.jobOptions().catalog();
         PipelineConfig c = new PipelineConfig();
         c.source.database.flavour = "mariadb";
         c.source.database.hostname = stack.mariaDb().host();
@@ -30,7 +31,11 @@ public final class LocalPipelineConfig {
         c.lake.catalog.type = catalog.type().name().toLowerCase(java.util.Locale.ROOT);
         c.lake.catalog.warehouse = catalog.warehouse();
         c.lake.catalog.properties.putAll(catalog.properties());
-        c.checkpoint.dir = checkpointDir;
+        c.source.encoding = mirror.captureOptions().encoding().name().toLowerCase(java.util.Locale.ROOT);
+        c.source.avroSchemaStore = mirror.captureOptions().avroSchemaStore() == null ? null
+                : mirror.captureOptions().avroSchemaStore().toString();
+        c.source.tablesWithoutPrimaryKey = mirror.jobOptions().tablesWithoutPrimaryKey().name().toLowerCase(java.util.Locale.ROOT);
+        c.checkpoint.dir = mirror.jobOptions().checkpointDir();
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
                 .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE);
         Path file = stack.workDir().resolve("pipeline.yaml");

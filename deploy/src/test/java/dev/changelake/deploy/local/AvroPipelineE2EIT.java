@@ -5,6 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.changelake.fixtures.workload.DemoWorkload;
 import dev.changelake.lake.verify.VerifyReport;
+import dev.changelake.jobs.changelog.ChangelogJob;
+import dev.changelake.jobs.changelog.ChangelogJobOptions;
+import dev.changelake.lake.catalog.LakeCatalogs;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+
 import dev.changelake.schema.Encoding;
 import dev.changelake.schema.TableId;
 import dev.changelake.schema.TableSchema;
@@ -49,6 +61,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AvroPipelineE2EIT {
     static final String DB = "shop";
     static final TableId CUSTOMERS = new TableId(DB, "customers");
+    static final TableId AUDIT_LOG = new TableId("shop", "audit_log");
     static final TableId ORDERS = new TableId(DB, "orders");
     /** Column names Avro cannot hold as they are: they travel escaped and land under their MySQL names. */
     static final TableId ODD_NAMES = new TableId(DB, "odd_names");
@@ -79,11 +92,12 @@ class AvroPipelineE2EIT {
         DemoWorkload workload = new DemoWorkload(DB, 11);
         try (Connection db = DriverManager.getConnection(stack.mariaDb().jdbcUrl(DB), stack.mariaDb().rootUser(),
                 stack.mariaDb().rootPassword());
-             LocalMirror mirror = new LocalMirror(stack, flink, DB, Duration.ofSeconds(2), 2, Encoding.AVRO)) {
+             LocalMirror mirror = new LocalMirror(stack, flink, DB, Duration.ofSeconds(2), 2, Encoding.AVRO)
+                     .tablesWithoutPrimaryKey(ChangelogJobOptions.TablesWithoutPrimaryKey.APPEND)) {
             workload.createSchema(db);
             workload.seed(db, 50, 200);
             try (Statement s = db.createStatement()) {
-                // Bad input: a table without primary key is captured by Debezium, but cannot be upserted.
+                // A table without primary key cannot be upserted; with the APPEND rule its changes form a changelog table.
                 s.execute("CREATE TABLE " + DB + ".audit_log (at DATETIME(6), message VARCHAR(100))");
                 s.execute("INSERT INTO " + DB + ".audit_log VALUES (NOW(6), 'no key here')");
                 s.execute("CREATE TABLE " + DB + ".odd_names (`id` INT PRIMARY KEY, `order-id` INT, `1st` VARCHAR(10), "
@@ -91,11 +105,11 @@ class AvroPipelineE2EIT {
                 s.execute("INSERT INTO " + DB + ".odd_names VALUES (1, 10, 'a', 1.5, 'u'), (2, NULL, 'b b', -0.5, NULL)");
             }
             mirror.startCapture();
-            Map<TableId, TableSchema> tables = mirror.awaitTables(t -> t.containsAll(Set.of(CUSTOMERS, ORDERS, ODD_NAMES)),
+            Map<TableId, TableSchema> tables = mirror.awaitTables(t -> t.containsAll(Set.of(CUSTOMERS, ORDERS, ODD_NAMES, AUDIT_LOG)),
                     Duration.ofMinutes(2));
             assertThat(tables.get(ODD_NAMES).columns()).extracting(TableSchema.Column::name)
                     .containsExactly("id", "order-id", "1st", "größe", "x_u0041");
-            assertThat(tables).as("a table without primary key is left out").doesNotContainKey(new TableId(DB, "audit_log"));
+            assertThat(tables.get(AUDIT_LOG).hasPrimaryKey()).isFalse();
             assertCapturedAsSingleObjectAvro(mirror.jobOptions().topicOf(ORDERS), mirror.captureOptions().avroSchemaStore());
             mirror.startJob(tables, false);
             // Bad input: a record that is not Avro in a mirrored table's topic is skipped, and nothing after it lost.
@@ -115,6 +129,11 @@ class AvroPipelineE2EIT {
                 mirror.restartJobFromLastCheckpoint();
                 assertThat(mirror.lastRestore()).as("restored from a retained checkpoint").contains("chk-");
                 load.get();
+                try (Statement s = db.createStatement()) {
+                    s.execute("INSERT INTO " + DB + ".audit_log VALUES ('2024-02-29 10:00:00', 'second'), ('2024-02-29 11:00:00', 'third')");
+                    s.execute("UPDATE " + DB + ".audit_log SET message = 'second, edited' WHERE message = 'second'");
+                    s.execute("DELETE FROM " + DB + ".audit_log WHERE message = 'third'");
+                }
             } finally {
                 stop.set(true);
                 writer.shutdownNow();
@@ -126,8 +145,27 @@ class AvroPipelineE2EIT {
 
             assertThat(report.ok()).as(report.details()).isTrue();
             assertThat(flink.status(mirror.job())).as("the bad record did not stop the job").isEqualTo(JobStatus.RUNNING);
-            assertThat(report.tables()).extracting(t -> t.table()).containsExactlyInAnyOrder(CUSTOMERS, ORDERS, ODD_NAMES);
+            assertThat(report.tables()).extracting(t -> t.table()).containsExactlyInAnyOrder(CUSTOMERS, ORDERS, ODD_NAMES, AUDIT_LOG);
+            assertThat(report.summaryLine()).endsWith("(1 append-only changelog tables not compared)");
+            // Every change of the keyless table, once, in binlog order (the restart and replays notwithstanding).
+            assertThat(changelog(mirror)).containsExactly("r no key here", "c second", "c third", "u second, edited", "d third");
             assertThat(report.rows()).isEqualTo(count(db, "customers") + count(db, "orders") + count(db, "odd_names"));
+        }
+    }
+
+    /** The append-only changelog table of audit_log as "op message", in binlog order. */
+    private static List<String> changelog(LocalMirror mirror) throws Exception {
+        Catalog catalog = LakeCatalogs.open(mirror.jobOptions().catalog());
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(
+                catalog.loadTable(ChangelogJob.identifier(mirror.jobOptions(), AUDIT_LOG))).build()) {
+            List<Record> sorted = new ArrayList<>();
+            rows.forEach(sorted::add);
+            sorted.sort(Comparator.comparing((Record r) -> !(Boolean) r.getField("_snapshot"))
+                    .thenComparing(r -> (Long) r.getField("_binlog_file")).thenComparing(r -> (Long) r.getField("_binlog_pos"))
+                    .thenComparing(r -> (Integer) r.getField("_binlog_row")));
+            return sorted.stream().map(r -> r.getField("_change_op") + " " + r.getField("message")).collect(Collectors.toList());
+        } finally {
+            ((java.io.Closeable) catalog).close();
         }
     }
 

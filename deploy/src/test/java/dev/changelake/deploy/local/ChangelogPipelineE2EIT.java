@@ -122,7 +122,7 @@ class ChangelogPipelineE2EIT {
             assertThat(report.tables()).extracting(t -> t.table()).containsExactlyInAnyOrder(CUSTOMERS, ORDERS);
             assertThat(report.rows()).isEqualTo(count(db, "customers") + count(db, "orders"));
             // The same comparison from the command line, driven by the stack's pipeline.yaml.
-            Path config = LocalPipelineConfig.write(stack, DB, mirror.jobOptions().catalog(), mirror.jobOptions().checkpointDir());
+            Path config = LocalPipelineConfig.write(stack, DB, mirror);
             StringWriter cliOut = new StringWriter();
             CommandLine cli = new CommandLine(new ChangelakeCli()).setOut(new PrintWriter(cliOut));
             assertThat(cli.execute("verify", "--config", config.toString())).as(cliOut.toString()).isZero();

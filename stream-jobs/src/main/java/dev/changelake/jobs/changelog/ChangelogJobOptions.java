@@ -61,6 +61,14 @@ public final class ChangelogJobOptions implements Serializable {
         return new Builder();
     }
 
+    /** A builder holding these options, to derive changed ones. */
+    public Builder toBuilder() {
+        return builder().bootstrapServers(bootstrapServers).topicPrefix(topicPrefix).databases(databases).tables(tables)
+                .groupId(groupId).catalog(catalog).namespace(namespace).checkpointInterval(checkpointInterval)
+                .checkpointDir(checkpointDir).parallelism(parallelism).dedupeStateTtl(dedupeStateTtl)
+                .tablesWithoutPrimaryKey(tablesWithoutPrimaryKey);
+    }
+
     public String bootstrapServers() {
         return bootstrapServers;
     }

@@ -6,6 +6,7 @@ import dev.changelake.schema.ChangeRecord;
 import dev.changelake.schema.DecodeException;
 import dev.changelake.schema.Op;
 import dev.changelake.schema.TableId;
+import dev.changelake.schema.WriterSchemaUnavailableException;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decodes each record into a canonical change. A record that cannot be decoded is logged with its topic, partition,
- * offset and the reason, counted, and skipped: one bad record never stops the job.
+ * offset and the reason, counted, and skipped: one bad record never stops the job. A writer schema that cannot be
+ * fetched (schema store or registry unreachable) is not the record's fault: the job fails and restarts from its last
+ * checkpoint, so nothing is skipped during an outage.
  */
 final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
     private static final long serialVersionUID = 1L;
@@ -40,10 +43,12 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
     }
 
     @Override
-    public void processElement(RawChange raw, Context ctx, Collector<ChangeRecord> out) {
+    public void processElement(RawChange raw, Context ctx, Collector<ChangeRecord> out) throws Exception {
         Optional<ChangeRecord> change;
         try {
             change = decoder.decode(raw.key, raw.value);
+        } catch (WriterSchemaUnavailableException e) {
+            throw new WriterSchemaUnavailableException("at " + raw.where() + ": " + e.getMessage(), e);
         } catch (DecodeException | RuntimeException e) {
             badRecords.inc();
             LOG.warn("skipping bad change record at {}: {}", raw.where(), e.getMessage());

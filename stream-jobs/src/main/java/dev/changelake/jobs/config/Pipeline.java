@@ -3,7 +3,11 @@ package dev.changelake.jobs.config;
 import dev.changelake.ingest.CaptureOptions;
 import dev.changelake.jobs.changelog.ChangelogJobOptions;
 import dev.changelake.lake.catalog.CatalogOptions;
+import dev.changelake.schema.ChangeDecoder;
+import dev.changelake.schema.ChangeDecoders;
+import dev.changelake.schema.Encoding;
 import dev.changelake.schema.TableId;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,17 +16,22 @@ public final class Pipeline {
     private final PipelineConfig config;
     private final CaptureOptions.Flavour flavour;
     private final ChangelogJobOptions.TablesWithoutPrimaryKey tablesWithoutPrimaryKey;
+    private final Encoding encoding;
+    private final URI avroSchemaStore;
     private final String password;
     private final List<TableId> tables;
     private final CatalogOptions catalog;
     private final Duration checkpointInterval;
 
     Pipeline(PipelineConfig config, CaptureOptions.Flavour flavour,
-            ChangelogJobOptions.TablesWithoutPrimaryKey tablesWithoutPrimaryKey, String password, List<TableId> tables,
+            ChangelogJobOptions.TablesWithoutPrimaryKey tablesWithoutPrimaryKey, Encoding encoding, URI avroSchemaStore,
+            String password, List<TableId> tables,
             CatalogOptions catalog, Duration checkpointInterval) {
         this.config = config;
         this.flavour = flavour;
         this.tablesWithoutPrimaryKey = tablesWithoutPrimaryKey;
+        this.encoding = encoding;
+        this.avroSchemaStore = avroSchemaStore;
         this.password = password;
         this.tables = List.copyOf(tables);
         this.catalog = catalog;
@@ -35,7 +44,13 @@ public final class Pipeline {
         return CaptureOptions.builder().flavour(flavour).hostname(config.source.database.hostname)
                 .port(config.source.database.port).user(config.source.database.user).password(password)
                 .databases(databases).topicPrefix(config.source.topicPrefix)
-                .kafkaBootstrapServers(config.source.kafka.bootstrapServers).build();
+                .kafkaBootstrapServers(config.source.kafka.bootstrapServers)
+                .encoding(encoding).avroSchemaStore(avroSchemaStore).build();
+    }
+
+    /** The decoder for the configured encoding. */
+    public ChangeDecoder decoder() {
+        return ChangeDecoders.forEncoding(encoding, avroSchemaStore);
     }
 
     public ChangelogJobOptions jobOptions() {

@@ -18,6 +18,7 @@ import java.util.Map;
  *   databases: [shop]          # every table with a primary key in these databases
  *   tables: [crm.accounts]     # and/or single tables
  *   tables-without-primary-key: refuse   # or append: an append-only changelog table
+ *   encoding: json             # or avro, with avro-schema-store: file:///…
  * lake:
  *   catalog: {name: lake, type: jdbc, warehouse: s3://bucket/warehouse, properties: {uri: "jdbc:sqlite:/x.db"}}
  *   namespace: mirror          # default: the source database's name
@@ -38,6 +39,10 @@ public final class PipelineConfig {
         public String topicPrefix = "changelake";
         public List<String> databases = new ArrayList<>();
         public List<String> tables = new ArrayList<>();
+        /** {@code json} (JsonConverter with schemas) or {@code avro} (single-object encoding, schemas in a store). */
+        public String encoding = "json";
+        /** With {@code encoding: avro}: where the capture keeps writer schemas, e.g. {@code file:///var/lib/schemas}. */
+        public String avroSchemaStore;
         /** {@code refuse} (leave such tables out, logged) or {@code append} (an append-only changelog table). */
         public String tablesWithoutPrimaryKey = "refuse";
     }

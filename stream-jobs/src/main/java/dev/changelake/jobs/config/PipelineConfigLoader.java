@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.changelake.ingest.CaptureOptions;
 import dev.changelake.jobs.changelog.ChangelogJobOptions;
 import dev.changelake.lake.catalog.CatalogOptions;
+import dev.changelake.schema.Encoding;
 import dev.changelake.schema.TableId;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,6 +87,22 @@ public final class PipelineConfigLoader {
         }
         ChangelogJobOptions.TablesWithoutPrimaryKey noKey = oneOf(problems, "source.tables-without-primary-key",
                 c.source.tablesWithoutPrimaryKey, ChangelogJobOptions.TablesWithoutPrimaryKey.class);
+        Encoding encoding = oneOf(problems, "source.encoding", c.source.encoding, Encoding.class);
+        java.net.URI schemaStore = null;
+        if (encoding == Encoding.AVRO) {
+            if (c.source.avroSchemaStore == null) {
+                problems.add("source.avro-schema-store: required with encoding avro (where the capture writes writer schemas, "
+                        + "e.g. file:///var/lib/changelake/schemas)");
+            } else {
+                try {
+                    schemaStore = java.net.URI.create(c.source.avroSchemaStore);
+                } catch (IllegalArgumentException e) {
+                    problems.add("source.avro-schema-store: '" + c.source.avroSchemaStore + "' is not a URI");
+                }
+            }
+        } else if (encoding == Encoding.JSON && c.source.avroSchemaStore != null) {
+            problems.add("source.avro-schema-store: set, but encoding is json, which embeds its schemas; remove it or set encoding: avro");
+        }
         CatalogOptions.Type catalogType = oneOf(problems, "lake.catalog.type", c.lake.catalog.type, CatalogOptions.Type.class);
         required(problems, "lake.catalog.name", c.lake.catalog.name);
         required(problems, "lake.catalog.warehouse", c.lake.catalog.warehouse);
@@ -102,7 +119,7 @@ public final class PipelineConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(name, problems);
         }
-        return new Pipeline(c, flavour, noKey, password, tables,
+        return new Pipeline(c, flavour, noKey, encoding, schemaStore, password, tables,
                 new CatalogOptions(c.lake.catalog.name, catalogType, c.lake.catalog.warehouse, catalogProperties), interval);
     }
 

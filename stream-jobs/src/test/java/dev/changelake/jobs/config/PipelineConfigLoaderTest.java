@@ -95,6 +95,16 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void avroEncodingNeedsTheSchemaStoreAndGetsTheAvroDecoder() throws Exception {
+        String avro = VALID.replace("  tables: [crm.accounts]", "  tables: [crm.accounts]\n  encoding: avro");
+        assertThatThrownBy(() -> loader.load(write(avro))).hasMessageContaining("source.avro-schema-store: required with encoding avro");
+        String withStore = avro.replace("  encoding: avro", "  encoding: avro\n  avro-schema-store: 'file:///tmp/schemas'");
+        Pipeline p = loader.load(write(withStore));
+        assertThat(p.captureOptions().avroSchemaStore()).hasToString("file:///tmp/schemas");
+        assertThat(p.decoder().getClass().getSimpleName()).isEqualTo("DebeziumAvroDecoder");
+    }
+
+    @Test
     void tableWithoutDatabaseIsRefusedWithTheExpectedForm() throws Exception {
         assertThatThrownBy(() -> loader.load(write(VALID.replace("crm.accounts", "accounts"))))
                 .hasMessageContaining("source.tables[0]: table 'accounts' must be written as <database>.<table>");

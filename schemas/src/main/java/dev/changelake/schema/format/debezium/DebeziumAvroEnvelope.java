@@ -96,23 +96,17 @@ final class DebeziumAvroEnvelope {
             }
         }
         List<String> pk = new ArrayList<>();
-        for (Column c : columnsOf(table, keyRecord(table, key).getSchema())) {
-            pk.add(c.field.name);
+        if (key != null) { // Debezium sends changes of a table without primary key with no key
+            for (Column c : columnsOf(table, key.getSchema())) {
+                pk.add(c.field.name);
+            }
         }
         return new TableSchema(table, cols, pk);
     }
 
+    /** The primary-key values; empty for a table without primary key (Debezium then sends no key). */
     private Map<String, Object> keyValues(TableId table, GenericRecord key) throws DecodeException {
-        GenericRecord k = keyRecord(table, key);
-        return values(table, k, columnsOf(table, k.getSchema()));
-    }
-
-    private static GenericRecord keyRecord(TableId table, GenericRecord key) throws DecodeException {
-        if (key == null) {
-            throw new DecodeException("table " + table + " has no primary key (its change records have no key); "
-                    + "add a primary key to the table, or leave it out of the captured tables");
-        }
-        return key;
+        return key == null ? new LinkedHashMap<>() : values(table, key, columnsOf(table, key.getSchema()));
     }
 
     private Map<String, Object> row(TableId table, GenericRecord value, String side) throws DecodeException {

@@ -1,0 +1,53 @@
+package dev.changelake.jobs.changelog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.changelake.jobs.source.RawChange;
+import dev.changelake.schema.ChangeDecoders;
+import dev.changelake.schema.ChangeRecord;
+import dev.changelake.schema.Encoding;
+import dev.changelake.schema.TableId;
+import dev.changelake.schema.WriterSchemaUnavailableException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Set;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DecodeFunctionTest {
+    static final Set<TableId> TABLES = Set.of(new TableId("shop", "orders"));
+
+    @TempDir
+    Path emptySchemaStore;
+
+    @Test
+    void recordThatIsNotJsonIsSkippedAndTheNextOneStillDecodes() throws Exception {
+        try (OneInputStreamOperatorTestHarness<RawChange, ChangeRecord> harness = ProcessFunctionTestHarnesses
+                .forProcessFunction(new DecodeFunction(ChangeDecoders.forEncoding(Encoding.JSON, null), TABLES))) {
+            harness.processElement(new RawChange("changelake.shop.orders", 0, 7, null, "not json".getBytes(StandardCharsets.UTF_8)), 0);
+            harness.processElement(new RawChange("changelake.shop.orders", 0, 8, resource("orders-key.json"), resource("orders-update.json")), 0);
+
+            assertThat(harness.extractOutputValues()).extracting(c -> c.key().get("id")).containsExactly(42L);
+        }
+    }
+
+    @Test
+    void missingWriterSchemaFailsTheJobInsteadOfSkippingTheRecord() throws Exception {
+        byte[] unknownSchema = {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0}; // single-object header, unknown fingerprint
+        try (OneInputStreamOperatorTestHarness<RawChange, ChangeRecord> harness = ProcessFunctionTestHarnesses
+                .forProcessFunction(new DecodeFunction(ChangeDecoders.forEncoding(Encoding.AVRO, emptySchemaStore.toUri()), TABLES))) {
+            assertThatThrownBy(() -> harness.processElement(new RawChange("changelake.shop.orders", 1, 99, unknownSchema, unknownSchema), 0))
+                    .isInstanceOf(WriterSchemaUnavailableException.class)
+                    .hasMessageContaining("changelake.shop.orders/1@99");
+        }
+    }
+
+    private static byte[] resource(String name) throws Exception {
+        try (var in = DecodeFunctionTest.class.getResourceAsStream("/debezium/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+}
