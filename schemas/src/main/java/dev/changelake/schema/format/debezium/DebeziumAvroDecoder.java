@@ -1,9 +1,6 @@
 package dev.changelake.schema.format.debezium;
 
-import dev.changelake.schema.ChangeDecoder;
-import dev.changelake.schema.ChangeRecord;
 import dev.changelake.schema.DecodeException;
-import dev.changelake.schema.TableSchema;
 import dev.changelake.schema.WriterSchemaUnavailableException;
 import java.io.IOException;
 import java.net.URI;
@@ -11,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -29,14 +25,13 @@ import org.apache.avro.message.SchemaStore;
  * the job reads another store than the capture writes (or cannot read it): that record fails with a
  * {@link WriterSchemaUnavailableException} naming the fingerprint and the store.
  */
-public final class DebeziumAvroDecoder implements ChangeDecoder {
+public final class DebeziumAvroDecoder extends AvroChangeDecoder {
     private static final long serialVersionUID = 1L;
     private static final byte[] MARKER = {(byte) 0xC3, 0x01};
 
     private final String schemaStore;
     private transient SchemaStore store;
     private transient Map<Long, BinaryMessageDecoder<Object>> decoders;
-    private transient DebeziumAvroEnvelope envelope;
 
     /** @param schemaStore where the capture's converter keeps writer schemas: {@code file:///<directory>} */
     public DebeziumAvroDecoder(URI schemaStore) {
@@ -45,24 +40,7 @@ public final class DebeziumAvroDecoder implements ChangeDecoder {
     }
 
     @Override
-    public Optional<ChangeRecord> decode(byte[] key, byte[] value) throws DecodeException {
-        if (value == null) {
-            return Optional.empty(); // the tombstone Debezium writes after a delete, for log compaction
-        }
-        GenericRecord v = read(value, "value");
-        return envelope().change(key == null ? null : read(key, "key"), v);
-    }
-
-    @Override
-    public TableSchema schemaOf(byte[] key, byte[] value) throws DecodeException {
-        if (value == null) {
-            throw new DecodeException("a tombstone carries no schema");
-        }
-        GenericRecord v = read(value, "value");
-        return envelope().schema(key == null ? null : read(key, "key"), v);
-    }
-
-    private GenericRecord read(byte[] bytes, String what) throws DecodeException {
+    GenericRecord read(byte[] bytes, String what) throws DecodeException {
         if (bytes.length < 10 || bytes[0] != MARKER[0] || bytes[1] != MARKER[1]) {
             throw new DecodeException(what + " is not Avro single-object encoded (no C3 01 marker): the topic was "
                     + "not captured with encoding AVRO and changelake's SingleObjectAvroConverter");
@@ -106,13 +84,6 @@ public final class DebeziumAvroDecoder implements ChangeDecoder {
             decoders.put(fingerprint, decoder);
         }
         return decoder;
-    }
-
-    private DebeziumAvroEnvelope envelope() {
-        if (envelope == null) {
-            envelope = new DebeziumAvroEnvelope();
-        }
-        return envelope;
     }
 
     /** The schema store this decoder reads. */

@@ -3,14 +3,10 @@ package dev.changelake.schema.format.debezium;
 import com.amazonaws.services.schemaregistry.common.AWSDeserializerInput;
 import com.amazonaws.services.schemaregistry.common.configs.GlueSchemaRegistryConfiguration;
 import com.amazonaws.services.schemaregistry.deserializers.GlueSchemaRegistryDeserializationFacade;
-import dev.changelake.schema.ChangeDecoder;
-import dev.changelake.schema.ChangeRecord;
 import dev.changelake.schema.DecodeException;
-import dev.changelake.schema.TableSchema;
 import dev.changelake.schema.WriterSchemaUnavailableException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.Optional;
 import org.apache.avro.generic.GenericRecord;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
@@ -22,12 +18,11 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
  * optional dependency of this module: the AWS application jar adds it). A registry that cannot be reached, or does not
  * hold the record's schema version, gives a {@link WriterSchemaUnavailableException} (after the serde's own retries).
  */
-public final class GlueSchemaRegistryAvroDecoder implements ChangeDecoder {
+public final class GlueSchemaRegistryAvroDecoder extends AvroChangeDecoder {
     private static final long serialVersionUID = 1L;
 
     private final GlueSchemaRegistryOptions options;
     private transient GlueSchemaRegistryDeserializationFacade glue;
-    private transient DebeziumAvroEnvelope envelope;
 
     public GlueSchemaRegistryAvroDecoder(GlueSchemaRegistryOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -39,24 +34,7 @@ public final class GlueSchemaRegistryAvroDecoder implements ChangeDecoder {
     }
 
     @Override
-    public Optional<ChangeRecord> decode(byte[] key, byte[] value) throws DecodeException {
-        if (value == null) {
-            return Optional.empty(); // the tombstone Debezium writes after a delete, for log compaction
-        }
-        GenericRecord v = read(value, "value");
-        return envelope().change(key == null ? null : read(key, "key"), v);
-    }
-
-    @Override
-    public TableSchema schemaOf(byte[] key, byte[] value) throws DecodeException {
-        if (value == null) {
-            throw new DecodeException("a tombstone carries no schema");
-        }
-        GenericRecord v = read(value, "value");
-        return envelope().schema(key == null ? null : read(key, "key"), v);
-    }
-
-    private GenericRecord read(byte[] bytes, String what) throws DecodeException {
+    GenericRecord read(byte[] bytes, String what) throws DecodeException {
         GlueSchemaRegistryDeserializationFacade g = glue();
         if (!g.canDeserialize(bytes)) {
             throw new DecodeException(what + " is not in the Glue Schema Registry format (no header byte 3 and schema "
@@ -87,13 +65,6 @@ public final class GlueSchemaRegistryAvroDecoder implements ChangeDecoder {
             glue = new GlueSchemaRegistryDeserializationFacade(configuration(), DefaultCredentialsProvider.create());
         }
         return glue;
-    }
-
-    private DebeziumAvroEnvelope envelope() {
-        if (envelope == null) {
-            envelope = new DebeziumAvroEnvelope();
-        }
-        return envelope;
     }
 
     private static String rootMessage(Throwable e) {

@@ -147,12 +147,12 @@ class DebeziumAvroDecoderTest {
     }
 
     @Test
-    void tableWithoutPrimaryKeyIsRefusedByName() {
+    void changeOfATableWithoutPrimaryKeyHasAnEmptyKeyAndItsSchemaNoPrimaryKey() throws Exception {
         DebeziumChanges changes = new DebeziumChanges(store, 2);
         byte[][] record = changes.avro(null, changes.read(changes.row(1, "1.00")));
 
-        assertThatThrownBy(() -> decoder().schemaOf(null, record[1]))
-                .isInstanceOf(DecodeException.class).hasMessageContaining("shop.all_types has no primary key");
+        assertThat(decoder().schemaOf(null, record[1]).hasPrimaryKey()).isFalse();
+        assertThat(decoder().decode(null, record[1]).orElseThrow().key()).isEmpty();
     }
 
     @Test
