@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,57 +34,22 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link ChangelogPipelineE2EIT}'s scenario with the capture writing Avro: Debezium on Kafka Connect with changelake's
  * single-object Avro converter (writer schemas in the stack's schema store) → Kafka → the ChangelogJob decoding with
  * {@code DebeziumAvroDecoder} → Iceberg on S3, through a restore from checkpoint, ending with the verifier OK.
  */
-class AvroPipelineE2EIT {
-    static final String DB = "shop";
-    static final TableId CUSTOMERS = new TableId(DB, "customers");
+class AvroPipelineE2EIT extends PipelineE2E {
     static final TableId AUDIT_LOG = new TableId("shop", "audit_log");
-    static final TableId ORDERS = new TableId(DB, "orders");
     /** Column names Avro cannot hold as they are: they travel escaped and land under their MySQL names. */
     static final TableId ODD_NAMES = new TableId(DB, "odd_names");
-
-    @TempDir
-    static Path workDir;
-    static LocalStack stack;
-    static LocalFlinkCluster flink;
-
-    @BeforeAll
-    static void startServices() throws Exception {
-        stack = LocalStack.start(workDir, DB);
-        flink = LocalFlinkCluster.start(0, 4);
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        if (flink != null) {
-            flink.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     @Test
     void avroCapturedLakeEqualsDatabaseAfterChangesAndARestoreFromCheckpoint() throws Exception {
@@ -115,31 +79,12 @@ class AvroPipelineE2EIT {
             // Bad input: a record that is not Avro in a mirrored table's topic is skipped, and nothing after it lost.
             produce(mirror.jobOptions().topicOf(ORDERS), "{\"id\":1}", "this is not a Debezium envelope");
 
-            AtomicBoolean stop = new AtomicBoolean();
-            ExecutorService writer = Executors.newSingleThreadExecutor();
-            Future<?> load;
-            try (Connection writes = DriverManager.getConnection(stack.mariaDb().jdbcUrl(DB), stack.mariaDb().rootUser(),
-                    stack.mariaDb().rootPassword())) {
-                load = writer.submit(() -> {
-                    workload.run(writes, 150, Duration.ofSeconds(40), stop);
-                    return null;
-                });
-                // Restart in the middle of the stream, once something has been committed through a checkpoint.
-                await().atMost(Duration.ofMinutes(2)).until(() -> mirror.hasCheckpoint() && mirror.progress().committed > 250);
-                mirror.restartJobFromLastCheckpoint();
-                assertThat(mirror.lastRestore()).as("restored from a retained checkpoint").contains("chk-");
-                load.get();
-                try (Statement s = db.createStatement()) {
-                    s.execute("INSERT INTO " + DB + ".audit_log VALUES ('2024-02-29 10:00:00', 'second'), ('2024-02-29 11:00:00', 'third')");
-                    s.execute("UPDATE " + DB + ".audit_log SET message = 'second, edited' WHERE message = 'second'");
-                    s.execute("DELETE FROM " + DB + ".audit_log WHERE message = 'third'");
-                }
-            } finally {
-                stop.set(true);
-                writer.shutdownNow();
+            changeWhileRestoringFromCheckpoint(mirror, workload);
+            try (Statement s = db.createStatement()) {
+                s.execute("INSERT INTO " + DB + ".audit_log VALUES ('2024-02-29 10:00:00', 'second'), ('2024-02-29 11:00:00', 'third')");
+                s.execute("UPDATE " + DB + ".audit_log SET message = 'second, edited' WHERE message = 'second'");
+                s.execute("DELETE FROM " + DB + ".audit_log WHERE message = 'third'");
             }
-            assertThat(workload.updates()).isGreaterThan(100);
-            assertThat(workload.deletes()).isGreaterThan(10);
 
             VerifyReport report = mirror.awaitMirror(Duration.ofMinutes(3));
 
@@ -200,20 +145,5 @@ class AvroPipelineE2EIT {
         assertThat(Files.isDirectory(store)).isTrue();
     }
 
-    private static void produce(String topic, String key, String value) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
-        }
-    }
 
-    private static long count(Connection db, String table) throws Exception {
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + DB + "." + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

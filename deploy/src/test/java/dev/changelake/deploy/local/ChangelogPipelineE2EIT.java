@@ -10,7 +10,6 @@ import dev.changelake.schema.TableSchema;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
@@ -33,46 +32,14 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole path on real services: MariaDB → Debezium on Kafka Connect → Kafka → Flink ChangelogJob → Iceberg on S3,
  * with inserts, hot-key updates and deletes flowing while the job is cancelled and restored from its last checkpoint.
  */
-class ChangelogPipelineE2EIT {
-    static final String DB = "shop";
-    static final TableId CUSTOMERS = new TableId(DB, "customers");
-    static final TableId ORDERS = new TableId(DB, "orders");
-
-    @TempDir
-    static Path workDir;
-    static LocalStack stack;
-    static LocalFlinkCluster flink;
-
-    @BeforeAll
-    static void startServices() throws Exception {
-        stack = LocalStack.start(workDir, DB);
-        flink = LocalFlinkCluster.start(0, 4);
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        if (flink != null) {
-            flink.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
-    }
+class ChangelogPipelineE2EIT extends PipelineE2E {
 
     @Test
     void lakeEqualsDatabaseAfterChangesAndARestoreFromCheckpoint() throws Exception {
@@ -94,26 +61,7 @@ class ChangelogPipelineE2EIT {
             // Bad input: a record that is not JSON in a mirrored table's topic is skipped, and nothing after it lost.
             produce(mirror.jobOptions().topicOf(ORDERS), "{\"id\":1}", "this is not a Debezium envelope");
 
-            AtomicBoolean stop = new AtomicBoolean();
-            ExecutorService writer = Executors.newSingleThreadExecutor();
-            Future<?> load;
-            try (Connection writes = DriverManager.getConnection(stack.mariaDb().jdbcUrl(DB), stack.mariaDb().rootUser(),
-                    stack.mariaDb().rootPassword())) {
-                load = writer.submit(() -> {
-                    workload.run(writes, 150, Duration.ofSeconds(40), stop);
-                    return null;
-                });
-                // Restart in the middle of the stream, once something has been committed through a checkpoint.
-                await().atMost(Duration.ofMinutes(2)).until(() -> mirror.hasCheckpoint() && mirror.progress().committed > 250);
-                mirror.restartJobFromLastCheckpoint();
-                assertThat(mirror.lastRestore()).as("restored from a retained checkpoint").contains("chk-");
-                load.get();
-            } finally {
-                stop.set(true);
-                writer.shutdownNow();
-            }
-            assertThat(workload.updates()).isGreaterThan(100);
-            assertThat(workload.deletes()).isGreaterThan(10);
+            changeWhileRestoringFromCheckpoint(mirror, workload);
 
             VerifyReport report = mirror.awaitMirror(Duration.ofMinutes(3));
 
@@ -174,20 +122,5 @@ class ChangelogPipelineE2EIT {
         return changes;
     }
 
-    private static void produce(String topic, String key, String value) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
-        }
-    }
 
-    private static long count(Connection db, String table) throws Exception {
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + DB + "." + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

@@ -1,0 +1,101 @@
+package dev.changelake.deploy.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.changelake.fixtures.workload.DemoWorkload;
+import dev.changelake.schema.TableId;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the whole-pipeline tests share: the local stack and a mini-cluster per test class, the demo shop changing while
+ * the job is cancelled and restored from its last checkpoint, and a way to put a bad record on a topic.
+ */
+abstract class PipelineE2E {
+    static final String DB = "shop";
+    static final TableId CUSTOMERS = new TableId(DB, "customers");
+    static final TableId ORDERS = new TableId(DB, "orders");
+
+    @TempDir
+    static Path workDir;
+    static LocalStack stack;
+    static LocalFlinkCluster flink;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        stack = LocalStack.start(workDir, DB);
+        flink = LocalFlinkCluster.start(0, 4);
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        if (flink != null) {
+            flink.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    static Connection connect() throws Exception {
+        return DriverManager.getConnection(stack.mariaDb().jdbcUrl(DB), stack.mariaDb().rootUser(), stack.mariaDb().rootPassword());
+    }
+
+    /**
+     * Changes the shop for 40 s at 150 changes/s (inserts, hot-key updates, deletes) and, once something has been
+     * committed through a checkpoint, cancels the job and restores it from its newest checkpoint mid-stream.
+     */
+    static void changeWhileRestoringFromCheckpoint(LocalMirror mirror, DemoWorkload workload) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (Connection writes = connect()) {
+            Future<?> load = writer.submit(() -> {
+                workload.run(writes, 150, Duration.ofSeconds(40), stop);
+                return null;
+            });
+            await().atMost(Duration.ofMinutes(2)).until(() -> mirror.hasCheckpoint() && mirror.progress().committed > 250);
+            mirror.restartJobFromLastCheckpoint();
+            assertThat(mirror.lastRestore()).as("restored from a retained checkpoint").contains("chk-");
+            load.get();
+        } finally {
+            stop.set(true);
+            writer.shutdownNow();
+        }
+        assertThat(workload.updates()).isGreaterThan(100);
+        assertThat(workload.deletes()).isGreaterThan(10);
+    }
+
+    static void produce(String topic, String key, String value) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
+    }
+
+    static long count(Connection db, String table) throws Exception {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + DB + "." + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
