@@ -60,9 +60,9 @@ public final class CaptureOptions {
                     + "(avroSchemaStore, file:///<directory>) or the Glue Schema Registry (glueSchemaRegistry); got "
                     + (avroSchemaStore == null ? "neither" : "both"));
         }
-        if (encoding == Encoding.JSON && (avroSchemaStore != null || glueSchemaRegistry != null)) {
-            throw new IllegalArgumentException("a schema store or schema registry is set, but encoding is JSON, which "
-                    + "embeds its schemas; set encoding AVRO or leave them out");
+        if (encoding != Encoding.AVRO && (avroSchemaStore != null || glueSchemaRegistry != null)) {
+            throw new IllegalArgumentException("a schema store or schema registry is set, but encoding is " + encoding
+                    + ", which does not use one; set encoding AVRO or leave them out");
         }
         if (databases.isEmpty()) {
             throw new IllegalArgumentException("capture needs at least one database to include");
@@ -93,6 +93,14 @@ public final class CaptureOptions {
     /** For {@link Encoding#AVRO} without a registry: where the converter stores writer schemas; else null. */
     public URI avroSchemaStore() {
         return avroSchemaStore;
+    }
+
+    /**
+     * JDBC URL of the source server, for what the capture reads itself ({@link SnapshotOverrides}). MariaDB's driver
+     * speaks to MySQL too.
+     */
+    String jdbcUrl() {
+        return "jdbc:mariadb://" + hostname + ":" + port + "/";
     }
 
     /** The topic Debezium writes changes of {@code database.table} to. */

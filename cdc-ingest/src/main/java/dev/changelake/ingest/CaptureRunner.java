@@ -2,8 +2,10 @@ package dev.changelake.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +26,20 @@ public final class CaptureRunner {
         this.options = options;
     }
 
-    /** Registers (or updates) the connector and waits for it to run. */
+    /**
+     * Registers (or updates) the connector and waits for it to run. The configuration is
+     * {@link DebeziumConnectorConfig#render} plus the {@link SnapshotOverrides} read from the source now, so the
+     * snapshot reads FLOAT columns exactly.
+     */
     public void start(Duration timeout) throws IOException {
-        Map<String, String> config = DebeziumConnectorConfig.render(options);
+        Map<String, String> config = new LinkedHashMap<>(DebeziumConnectorConfig.render(options));
+        try {
+            config.putAll(SnapshotOverrides.forSource(options.jdbcUrl(), options.user, options.password,
+                    options.databases));
+        } catch (SQLException e) {
+            throw new IOException("cannot read the tables of " + options.databases + " from " + options.jdbcUrl()
+                    + " for the snapshot's FLOAT columns: " + e.getMessage(), e);
+        }
         LOG.info("registering Debezium connector {} ({})", options.connectorName(), config.get("connector.class"));
         connect.putConfig(options.connectorName(), config);
         awaitRunning(timeout);

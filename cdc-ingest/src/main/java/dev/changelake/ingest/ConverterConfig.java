@@ -1,5 +1,6 @@
 package dev.changelake.ingest;
 
+import dev.changelake.schema.Encoding;
 import dev.changelake.schema.format.debezium.GlueSchemaRegistryOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,9 +32,10 @@ final class ConverterConfig {
         Map<String, String> c = new LinkedHashMap<>();
         switch (o.encoding) {
             case JSON:
+            case JSON_WITHOUT_SCHEMAS:
                 for (String side : new String[] {"key", "value"}) {
                     c.put(side + ".converter", JSON_CONVERTER);
-                    c.put(side + ".converter.schemas.enable", "true");
+                    c.put(side + ".converter.schemas.enable", String.valueOf(o.encoding == Encoding.JSON));
                 }
                 break;
             case AVRO:

@@ -5,9 +5,13 @@ import java.util.Map;
 
 /**
  * The Debezium connector configuration, generated from {@link CaptureOptions}: the same map goes to MSK Connect in AWS
- * and to the local Connect worker, so what runs locally is what runs in production.
+ * and to the local Connect worker, so what runs locally is what runs in production. Pure: what needs the source
+ * database ({@link SnapshotOverrides}) is added by {@link CaptureRunner}.
  */
 public final class DebeziumConnectorConfig {
+    /** In {@code changelake-debezium-converters}, which runs on the Connect worker, so named rather than linked. */
+    static final String YEAR_CONVERTER = "dev.changelake.ingest.debezium.YearConverter";
+
     private DebeziumConnectorConfig() {
     }
 
@@ -37,7 +41,12 @@ public final class DebeziumConnectorConfig {
         c.put("database.yearIsDateType", "false");
         // A value Debezium cannot convert stops the capture, instead of becoming NULL with a warning ("warn").
         c.put("event.converting.failure.handling.mode", "fail");
-        // TINYINT(1) / BOOLEAN stay integers (no TinyIntOneToBooleanConverter): they hold -128..127. See docs/types.md.
+        // YEAR exactly on both paths (Debezium's own conversion makes a snapshot's 0000 into 2000, the binlog's into
+        // 1900): cdc-ingest/debezium-converters, which must be on the worker's plugin path next to Debezium.
+        // Only that one: TINYINT(1) / BOOLEAN stay integers (no TinyIntOneToBooleanConverter), they hold -128..127.
+        // See docs/types.md.
+        c.put("converters", "year");
+        c.put("year.type", YEAR_CONVERTER);
         // A delete is followed by a tombstone so compacted topics forget the key; the job ignores tombstones.
         c.put("tombstones.on.delete", "true");
         c.put("include.schema.changes", "false");

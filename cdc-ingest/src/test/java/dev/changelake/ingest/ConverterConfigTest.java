@@ -87,4 +87,14 @@ class ConverterConfigTest {
     void jsonRefusesASchemaStoreItWouldNotUse() {
         assertThatThrownBy(() -> options().avroSchemaStore(STORE).build()).hasMessageContaining("encoding is JSON");
     }
+
+    @Test
+    void jsonWithoutSchemasTurnsEmbeddedSchemasOffForKeyAndValue() {
+        Map<String, String> c = ConverterConfig.render(CaptureOptions.builder().hostname("db").user("cdc")
+                .databases(List.of("shop")).kafkaBootstrapServers("b:9092").encoding(Encoding.JSON_WITHOUT_SCHEMAS).build());
+
+        assertThat(c).containsEntry("value.converter", "org.apache.kafka.connect.json.JsonConverter")
+                .containsEntry("value.converter.schemas.enable", "false")
+                .containsEntry("key.converter.schemas.enable", "false");
+    }
 }

@@ -3,6 +3,7 @@ package dev.changelake.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.debezium.spi.converter.CustomConverter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,25 @@ class DebeziumConnectorConfigTest {
                 .containsEntry("enable.time.adjuster", "false") // YEAR/DATE 0001..0099 stay as written
                 .containsEntry("database.yearIsDateType", "false") // the snapshot reads YEAR 0000 without failing
                 .containsEntry("event.converting.failure.handling.mode", "fail") // no silent NULLs
-                .doesNotContainKey("converters"); // TINYINT(1) stays an integer
+                .containsEntry("converters", "year") // only YEAR: TINYINT(1) stays an integer
+                .containsEntry("year.type", "dev.changelake.ingest.debezium.YearConverter");
+    }
+
+    @Test
+    void yearConverterTheConfigurationNamesIsADebeziumCustomConverter() throws Exception {
+        Map<String, String> c = DebeziumConnectorConfig.render(options().build());
+
+        Class<?> converter = Class.forName(c.get("year.type"));
+        assertThat(CustomConverter.class).isAssignableFrom(converter);
+        // Debezium instantiates it by name
+        assertThat(converter.getConstructor().newInstance()).isInstanceOf(CustomConverter.class);
+    }
+
+    @Test
+    void renderingNeedsNoDatabaseSoSnapshotOverridesAreNotInIt() {
+        Map<String, String> c = DebeziumConnectorConfig.render(options().build());
+
+        assertThat(c.keySet()).noneMatch(k -> k.startsWith("snapshot.select.statement.overrides"));
     }
 
     @Test

@@ -20,6 +20,9 @@ public final class ChangeDecoders {
         switch (encoding) {
             case JSON:
                 return new DebeziumJsonDecoder();
+            case JSON_WITHOUT_SCHEMAS:
+                throw new IllegalArgumentException("encoding JSON_WITHOUT_SCHEMAS needs the tables' fields: use "
+                        + "new DebeziumJsonDecoder(InformationSchemaFields.read(...))");
             case AVRO:
                 if (schemaStore == null) {
                     throw new IllegalArgumentException("encoding AVRO needs the schema store the capture writes "

@@ -22,7 +22,7 @@ import java.util.Map;
  * BIGINT UNSIGNED              bytes Decimal (precision 20, scale 0)      DECIMAL(20,0)    BigDecimal
  * DECIMAL(p,s), p &lt;= 38        bytes Decimal                              DECIMAL(p,s)     BigDecimal
  * DECIMAL(p,s), p &gt; 38         bytes Decimal                              STRING           exact plain text, s decimals
- * FLOAT                        float (float32)                            FLOAT            (snapshot: 6 significant digits)
+ * FLOAT                        float (float32)                            FLOAT            exact (snapshot reads CAST(… AS DOUBLE))
  * DOUBLE                       double (float64)                           DOUBLE
  * BIT(1)                       boolean                                    BOOLEAN
  * BIT(n), n &gt; 1                bytes io.debezium.data.Bits                BINARY           (n+7)/8 bytes, big-endian
@@ -33,8 +33,8 @@ import java.util.Map;
  * DATETIME(0..3)               int64 io.debezium.time.Timestamp (ms)      TIMESTAMP        micros, wall clock as UTC
  * DATETIME(4..6)               int64 io.debezium.time.MicroTimestamp      TIMESTAMP        micros, wall clock as UTC
  * TIMESTAMP(0..6)              string io.debezium.time.ZonedTimestamp     TIMESTAMP_TZ     micros, UTC instant
- * YEAR                         int32 io.debezium.time.Year                INT              the year; 0000 is 0 (binlog: 1900 → 0;
- *                                                                                           snapshot: Debezium reads it as 2000)
+ * YEAR                         int32 io.debezium.time.Year                INT              the year; 0000 is 0 (the capture's
+ *                                                                                           YearConverter; 1900 from a capture without it → 0)
  * ENUM, SET                    string io.debezium.data.Enum / EnumSet     STRING           the label(s), comma-separated
  *   with a 4-byte UTF-8 label  refused: the server reports the label as '?', so streamed values would be '?'
  * JSON (MariaDB: LONGTEXT)     string [io.debezium.data.Json]             STRING           the JSON text

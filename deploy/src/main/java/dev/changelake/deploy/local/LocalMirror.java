@@ -12,6 +12,8 @@ import dev.changelake.lake.verify.VerifyReport;
 import dev.changelake.schema.ChangeDecoder;
 import dev.changelake.schema.ChangeDecoders;
 import dev.changelake.schema.Encoding;
+import dev.changelake.schema.format.debezium.DebeziumJsonDecoder;
+import dev.changelake.schema.format.debezium.InformationSchemaFields;
 import dev.changelake.schema.TableId;
 import dev.changelake.schema.TableSchema;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +26,8 @@ import java.net.http.HttpResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,7 +86,7 @@ public final class LocalMirror implements AutoCloseable {
         // The Connect worker runs on this machine, so both sides reach the store through the same path.
         URI schemaStore = encoding == Encoding.AVRO
                 ? Files.createDirectories(stack.workDir().resolve("schemas")).toAbsolutePath().toUri() : null;
-        this.decoder = ChangeDecoders.forEncoding(encoding, schemaStore);
+        this.decoder = encoding == Encoding.JSON_WITHOUT_SCHEMAS ? null : ChangeDecoders.forEncoding(encoding, schemaStore);
         this.capture = CaptureOptions.builder()
                 .encoding(encoding).avroSchemaStore(schemaStore)
                 .flavour(CaptureOptions.Flavour.MARIADB)
@@ -106,6 +110,22 @@ public final class LocalMirror implements AutoCloseable {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
         this.admin = AdminClient.create(p);
+    }
+
+    /**
+     * The job's decoder; for records captured without embedded schemas, one that knows the columns of every table in
+     * the database now (read from information_schema, as the job does at each start).
+     */
+    private ChangeDecoder decoder() {
+        if (decoder != null) {
+            return decoder;
+        }
+        try (Connection db = DriverManager.getConnection(stack.mariaDb().jdbcUrl(database), stack.mariaDb().rootUser(),
+                stack.mariaDb().rootPassword())) {
+            return new DebeziumJsonDecoder(InformationSchemaFields.read(db, List.of(database), List.of()));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the columns of " + database + " from information_schema", e);
+        }
     }
 
     public CaptureOptions captureOptions() {
@@ -135,7 +155,7 @@ public final class LocalMirror implements AutoCloseable {
     /** Resolves the tables from the change topics until {@code ready} accepts them or the timeout passes. */
     public Map<TableId, TableSchema> awaitTables(Predicate<Set<TableId>> ready, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        TableResolver resolver = new TableResolver(jobOptions, decoder);
+        TableResolver resolver = new TableResolver(jobOptions, decoder());
         Map<TableId, TableSchema> found = resolver.resolve();
         while (!ready.test(found.keySet()) && Instant.now().isBefore(deadline)) {
             LockSupport.parkNanos(Duration.ofMillis(500).toNanos()); // topics appear as Debezium writes them
@@ -153,7 +173,7 @@ public final class LocalMirror implements AutoCloseable {
         Optional<String> checkpoint = restore && job != null
                 ? LocalFlinkCluster.latestCheckpoint(jobOptions.checkpointDir(), job) : Optional.empty();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        ChangelogJob.build(env, jobOptions, decoder, tables);
+        ChangelogJob.build(env, jobOptions, decoder(), tables);
         this.tables = Map.copyOf(tables);
         this.job = flink.submit(env, "changelake-changelog", checkpoint);
         lastRestore = checkpoint.orElse(null);

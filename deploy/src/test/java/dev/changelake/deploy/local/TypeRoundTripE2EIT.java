@@ -81,7 +81,7 @@ class TypeRoundTripE2EIT {
         COLUMNS.put("c_required", "VARCHAR(20) NOT NULL");
     }
 
-    /** The smallest value of every type (snapshot FLOAT: see {@link #streamedMaxima}). */
+    /** The smallest value of every type. */
     static Map<String, String> minima() {
         Map<String, String> r = new LinkedHashMap<>();
         r.put("c_tinyint1", "-128");
@@ -99,7 +99,7 @@ class TypeRoundTripE2EIT {
         r.put("c_decimal_10_2", "-99999999.99");
         r.put("c_decimal_38_10", "-" + "9".repeat(28) + "." + "9".repeat(10));
         r.put("c_decimal_65_30", "-" + "9".repeat(35) + "." + "9".repeat(30));
-        r.put("c_float", "-3.40282e38");
+        r.put("c_float", "-3.4028234663852886e38"); // exactly -Float.MAX_VALUE: 6 digits would lose it
         r.put("c_double", "-1.7976931348623157e308");
         r.put("c_bit1", "b'0'");
         r.put("c_bit8", "b'0'");
@@ -128,9 +128,9 @@ class TypeRoundTripE2EIT {
     }
 
     /**
-     * The largest value of every type. FLOAT is 3.40282e38 here, not the exact maximum: the snapshot reads rows over
-     * JDBC's text protocol, where MariaDB prints a FLOAT with 6 significant digits (docs/types.md); streamed rows
-     * carry the exact IEEE value, see {@link #streamedMaxima}.
+     * The largest value of every type. FLOAT is exactly Float.MAX_VALUE: the snapshot would read it over JDBC's text
+     * protocol, where MariaDB prints a FLOAT with 6 significant digits, but the capture's snapshot SELECT casts FLOAT
+     * columns to DOUBLE (docs/types.md).
      */
     static Map<String, String> maxima() {
         Map<String, String> r = new LinkedHashMap<>();
@@ -149,7 +149,7 @@ class TypeRoundTripE2EIT {
         r.put("c_decimal_10_2", "99999999.99");
         r.put("c_decimal_38_10", "9".repeat(28) + "." + "9".repeat(10));
         r.put("c_decimal_65_30", "9".repeat(35) + "." + "9".repeat(30));
-        r.put("c_float", "3.40282e38");
+        r.put("c_float", "3.4028234663852886e38");
         r.put("c_double", "1.7976931348623157e308");
         r.put("c_bit1", "b'1'");
         r.put("c_bit8", "b'11111111'");
@@ -174,13 +174,6 @@ class TypeRoundTripE2EIT {
         r.put("c_geometry", "ST_GeomFromText('POLYGON((0 0, 10 0, 10 10, 0 10, 0 0))', 3857)");
         r.put("c_point", "ST_GeomFromText('POINT(180 90)', 4326)");
         r.put("c_required", "'" + "😀".repeat(20) + "'");
-        return r;
-    }
-
-    /** The maxima as the binlog carries them: the exact largest FLOAT. */
-    static Map<String, String> streamedMaxima() {
-        Map<String, String> r = maxima();
-        r.put("c_float", "3.4028234663852886e38");
         return r;
     }
 
@@ -241,7 +234,7 @@ class TypeRoundTripE2EIT {
     static Map<String, String> ordinary() {
         Map<String, String> r = edges();
         r.put("c_tinyint1", "0");
-        r.put("c_float", "1.5");
+        r.put("c_float", "1.17549435e-38"); // the smallest normal FLOAT: 1.17549e-38 in 6 digits
         r.put("c_double", "0.1");
         r.put("c_decimal_10_2", "12345.67");
         r.put("c_decimal_38_10", "-12345678901234567890.0123456789");
@@ -253,8 +246,9 @@ class TypeRoundTripE2EIT {
     }
 
     /**
-     * Zero dates, which need a session sql_mode without NO_ZERO_DATE and NO_ZERO_IN_DATE. Not YEAR 0000: Debezium's
-     * snapshot reads it as 2000 (docs/types.md); streamed rows have it, see {@link #streamedZeroDates}.
+     * Zero dates, which need a session sql_mode without NO_ZERO_DATE and NO_ZERO_IN_DATE, and MySQL's zero year
+     * (Debezium's own conversion makes it 2000 in the snapshot and 1900 in the binlog; the capture's YEAR converter
+     * keeps 0, docs/types.md).
      */
     static Map<String, String> zeroDates() {
         Map<String, String> r = new LinkedHashMap<>();
@@ -265,14 +259,16 @@ class TypeRoundTripE2EIT {
         r.put("c_timestamp0", "'0000-00-00 00:00:00'");
         r.put("c_timestamp6", "'0000-00-00 00:00:00.000000'");
         r.put("c_time", "'00:00:00'");
+        r.put("c_year", "0"); // the number 0 is YEAR 0000 (the string '0' would be 2000)
         r.put("c_required", "'zero dates'");
         return r;
     }
 
-    /** The zero dates and MySQL's zero year, as the binlog carries them. */
-    static Map<String, String> streamedZeroDates() {
-        Map<String, String> r = zeroDates();
-        r.put("c_year", "0");
+    /** A FLOAT with 8 significant digits (2^24 - 1, exactly representable), which 6 digits would make 16777200. */
+    static Map<String, String> exactFloats() {
+        Map<String, String> r = new LinkedHashMap<>();
+        r.put("c_float", "16777215");
+        r.put("c_required", "'exact float'");
         return r;
     }
 
@@ -312,19 +308,19 @@ class TypeRoundTripE2EIT {
             // Zero dates are only accepted without these modes; every write below runs in this session.
             s.execute("SET SESSION sql_mode = REPLACE(REPLACE(@@sql_mode, 'NO_ZERO_DATE', ''), 'NO_ZERO_IN_DATE', '')");
             s.execute(createTable());
-            insertRows(s, 0, false);
+            insertRows(s, 0);
 
             mirror.startCapture();
             Map<TableId, TableSchema> tables = mirror.awaitTables(t -> t.contains(ALL_TYPES), Duration.ofMinutes(2));
             mirror.startJob(tables, false);
 
-            insertRows(s, 100, true);
-            Map<String, String> max = streamedMaxima();
+            insertRows(s, 100);
+            Map<String, String> max = maxima();
             s.execute("UPDATE " + ALL_TYPES + " SET c_float = " + max.get("c_float") + ", c_varchar = 'updated 😀'"
                     + " WHERE id = 1");
             s.execute("UPDATE " + ALL_TYPES + " SET " + assignments(max) + " WHERE id = 3"); // NULLs to maxima
             s.execute("UPDATE " + ALL_TYPES + " SET " + assignments(nulls()) + " WHERE id = 102"); // maxima to NULLs
-            s.execute("UPDATE " + ALL_TYPES + " SET " + assignments(streamedZeroDates()) + " WHERE id = 104");
+            s.execute("UPDATE " + ALL_TYPES + " SET " + assignments(zeroDates()) + " WHERE id = 104");
             s.execute("UPDATE " + ALL_TYPES + " SET id = 200 WHERE id = 105"); // a primary-key change
             s.execute("DELETE FROM " + ALL_TYPES + " WHERE id IN (4, 103)");
 
@@ -332,7 +328,7 @@ class TypeRoundTripE2EIT {
 
             assertThat(report.ok()).as(report.details()).isTrue();
             assertThat(report.rows()).isEqualTo(count(s));
-            assertThat(count(s)).isEqualTo(10);
+            assertThat(count(s)).isEqualTo(12);
         }
     }
 
@@ -343,10 +339,13 @@ class TypeRoundTripE2EIT {
         return "CREATE TABLE " + ALL_TYPES + " (" + String.join(", ", columns) + ")";
     }
 
-    /** Rows id+1 … id+6: minima, maxima, NULLs, edges, ordinary values, zero dates. */
-    private static void insertRows(Statement s, int idBase, boolean streamed) throws Exception {
-        List<Map<String, String>> rows = List.of(minima(), streamed ? streamedMaxima() : maxima(), nulls(), edges(),
-                ordinary(), streamed ? streamedZeroDates() : zeroDates());
+    /**
+     * Rows id+1 … id+7: minima, maxima, NULLs, edges, ordinary values, zero dates, exact floats. The snapshot and the
+     * binlog get the same values: both paths are exact.
+     */
+    private static void insertRows(Statement s, int idBase) throws Exception {
+        List<Map<String, String>> rows = List.of(minima(), maxima(), nulls(), edges(), ordinary(), zeroDates(),
+                exactFloats());
         for (int i = 0; i < rows.size(); i++) {
             List<String> values = new ArrayList<>();
             values.add(String.valueOf(idBase + i + 1));

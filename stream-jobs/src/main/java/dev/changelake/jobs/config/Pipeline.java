@@ -7,6 +7,8 @@ import dev.changelake.schema.ChangeDecoder;
 import dev.changelake.schema.ChangeDecoders;
 import dev.changelake.schema.Encoding;
 import dev.changelake.schema.TableId;
+import dev.changelake.schema.format.debezium.DebeziumJsonDecoder;
+import dev.changelake.schema.format.debezium.InformationSchemaFields;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -48,9 +50,20 @@ public final class Pipeline {
                 .encoding(encoding).avroSchemaStore(avroSchemaStore).build();
     }
 
-    /** The decoder for the configured encoding. */
+    /**
+     * The decoder for the configured encoding. For {@code json_without_schemas} it reads the columns of the configured
+     * tables from the source's information_schema now (the job needs network access to the database for that).
+     */
     public ChangeDecoder decoder() {
-        return ChangeDecoders.forEncoding(encoding, avroSchemaStore);
+        if (encoding != Encoding.JSON_WITHOUT_SCHEMAS) {
+            return ChangeDecoders.forEncoding(encoding, avroSchemaStore);
+        }
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(sourceJdbcUrl(), sourceUser(), sourcePassword())) {
+            return new DebeziumJsonDecoder(InformationSchemaFields.read(db, config.source.databases, tables));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("encoding json_without_schemas: cannot read the tables' columns from "
+                    + sourceJdbcUrl() + " information_schema: " + e.getMessage(), e);
+        }
     }
 
     public ChangelogJobOptions jobOptions() {

@@ -39,7 +39,10 @@ public final class PipelineConfig {
         public String topicPrefix = "changelake";
         public List<String> databases = new ArrayList<>();
         public List<String> tables = new ArrayList<>();
-        /** {@code json} (JsonConverter with schemas) or {@code avro} (single-object encoding, schemas in a store). */
+        /**
+         * {@code json} (JsonConverter with embedded schemas), {@code json_without_schemas} (the job reads column types
+         * from the source's information_schema at start) or {@code avro} (single-object encoding, schemas in a store).
+         */
         public String encoding = "json";
         /** With {@code encoding: avro}: where the capture keeps writer schemas, e.g. {@code file:///var/lib/schemas}. */
         public String avroSchemaStore;

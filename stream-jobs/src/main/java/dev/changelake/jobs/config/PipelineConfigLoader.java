@@ -100,8 +100,9 @@ public final class PipelineConfigLoader {
                     problems.add("source.avro-schema-store: '" + c.source.avroSchemaStore + "' is not a URI");
                 }
             }
-        } else if (encoding == Encoding.JSON && c.source.avroSchemaStore != null) {
-            problems.add("source.avro-schema-store: set, but encoding is json, which embeds its schemas; remove it or set encoding: avro");
+        } else if (encoding != null && c.source.avroSchemaStore != null) {
+            problems.add("source.avro-schema-store: set, but encoding is " + encoding.name().toLowerCase(Locale.ROOT)
+                    + ", which uses none; remove it or set encoding: avro");
         }
         CatalogOptions.Type catalogType = oneOf(problems, "lake.catalog.type", c.lake.catalog.type, CatalogOptions.Type.class);
         required(problems, "lake.catalog.name", c.lake.catalog.name);

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /** One field of a Kafka Connect struct schema as JsonConverter writes it ({@code {"type","optional","name","parameters","field"}}). */
-final class ConnectField {
+final class ConnectField implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     final String name;
     final String type;
     final String logicalName;
@@ -24,6 +26,23 @@ final class ConnectField {
         this.logicalName = logicalName;
         this.parameters = parameters;
         this.optional = optional;
+    }
+
+    static ConnectField of(String name, String type, String logicalName, Map<String, String> parameters, boolean optional) {
+        return new ConnectField(name, type, logicalName, Map.copyOf(parameters), optional);
+    }
+
+    /** The field as JsonConverter writes it in an embedded schema. */
+    com.fasterxml.jackson.databind.node.ObjectNode toJson(com.fasterxml.jackson.databind.node.JsonNodeFactory json) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = json.objectNode().put("type", type).put("optional", optional);
+        if (logicalName != null) {
+            node.put("name", logicalName);
+        }
+        if (!parameters.isEmpty()) {
+            com.fasterxml.jackson.databind.node.ObjectNode params = node.putObject("parameters");
+            parameters.forEach(params::put);
+        }
+        return node.put("field", name);
     }
 
     static ConnectField parse(JsonNode node) {

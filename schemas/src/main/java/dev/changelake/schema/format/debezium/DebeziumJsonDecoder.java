@@ -11,6 +11,7 @@ import dev.changelake.schema.TableId;
 import dev.changelake.schema.TableSchema;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,25 @@ import java.util.Optional;
  * Decodes the Debezium MySQL/MariaDB envelope written by Kafka Connect's JsonConverter with
  * {@code schemas.enable=true}: {@code {"schema": …, "payload": {"before","after","source","op","ts_ms"}}},
  * keyed by a struct of the primary-key columns. The embedded schema gives each column's type.
+ *
+ * <p>Records written with {@code schemas.enable=false} (the bare envelope, the bare key) carry no types; given their
+ * tables' fields ({@link InformationSchemaFields}) this decoder wraps them in the schema Debezium would have embedded
+ * and decodes them the same way.
  */
 public final class DebeziumJsonDecoder implements ChangeDecoder {
     private static final long serialVersionUID = 1L;
+
+    private final HashMap<TableId, SourceTableFields> fieldsWithoutSchemas;
+
+    /** A decoder for records with embedded schemas. */
+    public DebeziumJsonDecoder() {
+        this(Map.of());
+    }
+
+    /** A decoder that also reads records without embedded schemas of the tables in {@code fieldsWithoutSchemas}. */
+    public DebeziumJsonDecoder(Map<TableId, SourceTableFields> fieldsWithoutSchemas) {
+        this.fieldsWithoutSchemas = new HashMap<>(fieldsWithoutSchemas);
+    }
 
     private transient ObjectMapper mapper;
 
@@ -88,15 +105,29 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
         JsonNode root = parse(value, "value");
         JsonNode schema = root.get("schema");
         JsonNode payload = root.get("payload");
-        if (schema == null || payload == null || !payload.isObject()) {
-            throw new DecodeException("value is JSON but not a Debezium envelope with embedded schema (no 'schema' and "
-                    + "'payload'); capture with value.converter.schemas.enable=true");
+        if (schema != null && payload != null && payload.isObject()) {
+            return new Envelope(schema, payload);
         }
-        return new Envelope(schema, payload);
+        if (root.has("op") && root.has("source")) { // the bare envelope: captured with schemas.enable=false
+            TableId table = table(root);
+            SourceTableFields fields = fieldsWithoutSchemas.get(table);
+            if (fields == null) {
+                throw new DecodeException("value of " + table + " has no embedded schema and the job knows no fields for "
+                        + "the table; capture with value.converter.schemas.enable=true, or use encoding "
+                        + "json_without_schemas so the job reads the columns from the source's information_schema");
+            }
+            return new Envelope(fields.envelopeSchema(), root);
+        }
+        throw new DecodeException("value is JSON but not a Debezium envelope (no 'schema' and 'payload', nor 'op' and "
+                + "'source'); capture with value.converter.schemas.enable=true");
     }
 
     private Envelope keyEnvelope(TableId table, byte[] key) throws DecodeException {
         JsonNode root = parse(key, "key");
+        SourceTableFields fields = fieldsWithoutSchemas.get(table);
+        if ((root.get("schema") == null || root.get("payload") == null) && fields != null) {
+            return new Envelope(fields.keySchema(), root); // a bare key, captured with schemas.enable=false
+        }
         if (root.get("schema") == null || root.get("payload") == null) {
             throw new DecodeException("key of " + table + " is not a Connect JSON struct with schema; "
                     + "capture with key.converter.schemas.enable=true");
