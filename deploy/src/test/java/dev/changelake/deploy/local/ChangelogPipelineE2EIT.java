@@ -67,6 +67,7 @@ class ChangelogPipelineE2EIT extends PipelineE2E {
 
             assertThat(report.ok()).as(report.details()).isTrue();
             assertThat(flink.status(mirror.job())).as("the bad record did not stop the job").isEqualTo(JobStatus.RUNNING);
+            assertDeadLetter(mirror.jobOptions().deadLetterTopic(), mirror.jobOptions().topicOf(ORDERS));
             assertThat(report.tables()).extracting(t -> t.table()).containsExactlyInAnyOrder(CUSTOMERS, ORDERS);
             assertThat(report.rows()).isEqualTo(count(db, "customers") + count(db, "orders"));
             // The same comparison from the command line, driven by the stack's pipeline.yaml.
@@ -84,6 +85,35 @@ class ChangelogPipelineE2EIT extends PipelineE2E {
             assertThat(afterReplay.ok()).as(afterReplay.details()).isTrue();
             assertThat(afterReplay.rows()).isEqualTo(report.rows());
         }
+    }
+
+    /** The bad record is in the dead-letter topic (committed), bytes untouched, with where it came from and why. */
+    private static void assertDeadLetter(String deadLetters, String source) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-dead-letters");
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
+            consumer.subscribe(List.of(deadLetters));
+            List<ConsumerRecord<byte[], byte[]>> letters = new ArrayList<>();
+            await().atMost(Duration.ofMinutes(1)).until(() -> {
+                consumer.poll(Duration.ofMillis(500)).forEach(letters::add);
+                return !letters.isEmpty();
+            });
+            ConsumerRecord<byte[], byte[]> letter = letters.get(0);
+            assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo("this is not a Debezium envelope");
+            assertThat(header(letter, "changelake.reason")).contains("value is not valid JSON");
+            assertThat(header(letter, "changelake.stage")).isEqualTo("decode");
+            assertThat(header(letter, "changelake.source.topic")).isEqualTo(source);
+            assertThat(header(letter, "changelake.source.offset")).matches("\\d+");
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     /** Writes every record of {@code topic} to it again, key and value unchanged; returns how many were changes. */

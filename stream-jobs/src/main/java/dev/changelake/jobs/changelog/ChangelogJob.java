@@ -1,5 +1,6 @@
 package dev.changelake.jobs.changelog;
 
+import dev.changelake.jobs.deadletter.DeadLetters;
 import dev.changelake.jobs.source.RawChange;
 import dev.changelake.jobs.source.RawChangeDeserializer;
 import dev.changelake.lake.catalog.LakeCatalogs;
@@ -42,8 +43,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * Mirrors MySQL tables into Iceberg: Debezium change topics → decode → dedupe (table, key) → route per table →
- * Iceberg upsert ({@code FlinkSink}, equality fields = primary key), exactly once: Kafka offsets and Iceberg commits
- * both follow Flink checkpoints.
+ * Iceberg upsert ({@code FlinkSink}, equality fields = primary key), exactly once: Kafka offsets, Iceberg commits and
+ * the dead-letter topic (records set aside whole, with the reason) all follow Flink checkpoints.
  */
 public final class ChangelogJob {
     private ChangelogJob() {
@@ -78,6 +79,9 @@ public final class ChangelogJob {
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "kafka-changes").uid("kafka-changes")
                 .process(new DecodeFunction(decoder, sources.keySet())).uid("decode").name("decode")
                 .returns(TypeInformation.of(ChangeRecord.class));
+
+        DeadLetters.sinkTo(decoded.getSideOutput(DeadLetters.TAG), options.bootstrapServers(), options.deadLetterTopic(),
+                "changelake-dead-letters-" + options.groupId());
 
         SingleOutputStreamOperator<ChangeRecord> deduped = decoded
                 .keyBy(new TableKey(), Types.STRING)

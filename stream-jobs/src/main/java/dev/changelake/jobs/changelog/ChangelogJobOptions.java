@@ -35,6 +35,7 @@ public final class ChangelogJobOptions implements Serializable {
     final int parallelism;
     final Duration dedupeStateTtl;
     final TablesWithoutPrimaryKey tablesWithoutPrimaryKey;
+    final String deadLetterTopic;
 
     private ChangelogJobOptions(Builder b) {
         this.bootstrapServers = Objects.requireNonNull(b.bootstrapServers, "bootstrapServers");
@@ -49,6 +50,7 @@ public final class ChangelogJobOptions implements Serializable {
         this.parallelism = b.parallelism;
         this.dedupeStateTtl = b.dedupeStateTtl;
         this.tablesWithoutPrimaryKey = b.tablesWithoutPrimaryKey;
+        this.deadLetterTopic = b.deadLetterTopic != null ? b.deadLetterTopic : topicPrefix + ".dead-letters";
         if (databases.isEmpty() && tables.isEmpty()) {
             throw new IllegalArgumentException("the changelog job needs databases or tables to mirror");
         }
@@ -66,7 +68,7 @@ public final class ChangelogJobOptions implements Serializable {
         return builder().bootstrapServers(bootstrapServers).topicPrefix(topicPrefix).databases(databases).tables(tables)
                 .groupId(groupId).catalog(catalog).namespace(namespace).checkpointInterval(checkpointInterval)
                 .checkpointDir(checkpointDir).parallelism(parallelism).dedupeStateTtl(dedupeStateTtl)
-                .tablesWithoutPrimaryKey(tablesWithoutPrimaryKey);
+                .tablesWithoutPrimaryKey(tablesWithoutPrimaryKey).deadLetterTopic(deadLetterTopic);
     }
 
     public String bootstrapServers() {
@@ -99,6 +101,11 @@ public final class ChangelogJobOptions implements Serializable {
         return tables;
     }
 
+    /** Where records the job cannot use go, whole, with the reason in headers (default {@code <prefix>.dead-letters}). */
+    public String deadLetterTopic() {
+        return deadLetterTopic;
+    }
+
     public TablesWithoutPrimaryKey tablesWithoutPrimaryKey() {
         return tablesWithoutPrimaryKey;
     }
@@ -126,6 +133,7 @@ public final class ChangelogJobOptions implements Serializable {
         private int parallelism = 2;
         private Duration dedupeStateTtl = Duration.ofDays(7);
         private TablesWithoutPrimaryKey tablesWithoutPrimaryKey = TablesWithoutPrimaryKey.REFUSE;
+        private String deadLetterTopic;
 
         public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
         public Builder topicPrefix(String v) { topicPrefix = v; return this; }
@@ -143,6 +151,9 @@ public final class ChangelogJobOptions implements Serializable {
         public Builder dedupeStateTtl(Duration v) { dedupeStateTtl = v; return this; }
 
         public Builder tablesWithoutPrimaryKey(TablesWithoutPrimaryKey v) { tablesWithoutPrimaryKey = v; return this; }
+
+        /** Default: {@code <topic prefix>.dead-letters}. */
+        public Builder deadLetterTopic(String v) { deadLetterTopic = v; return this; }
 
         public ChangelogJobOptions build() {
             return new ChangelogJobOptions(this);

@@ -1,5 +1,7 @@
 package dev.changelake.jobs.changelog;
 
+import dev.changelake.jobs.deadletter.DeadLetter;
+import dev.changelake.jobs.deadletter.DeadLetters;
 import dev.changelake.jobs.source.RawChange;
 import dev.changelake.schema.ChangeDecoder;
 import dev.changelake.schema.ChangeRecord;
@@ -17,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes each record into a canonical change. A record that cannot be decoded is logged with its topic, partition,
- * offset and the reason, counted, and skipped: one bad record never stops the job. A writer schema that cannot be
+ * Decodes each record into a canonical change. A record that cannot be decoded is set aside whole, with its topic,
+ * partition, offset and the reason ({@link DeadLetters#TAG}), logged and counted: one bad record never stops the job. A writer schema that cannot be
  * fetched (schema store or registry unreachable) is not the record's fault: the job fails and restarts from its last
  * checkpoint, so nothing is skipped during an outage.
  */
@@ -51,7 +53,8 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
             throw new WriterSchemaUnavailableException("at " + raw.where() + ": " + e.getMessage(), e);
         } catch (DecodeException | RuntimeException e) {
             badRecords.inc();
-            LOG.warn("skipping bad change record at {}: {}", raw.where(), e.getMessage());
+            LOG.warn("dead letter: bad change record at {}: {}", raw.where(), e.getMessage());
+            ctx.output(DeadLetters.TAG, new DeadLetter(raw, "decode", e.getMessage()));
             return;
         }
         if (change.isEmpty()) {
@@ -65,8 +68,9 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
         }
         if (!tables.contains(c.table())) {
             badRecords.inc();
-            LOG.warn("skipping change of {} at {}: the table is not one this job mirrors (topic does not match its source)",
-                    c.table(), raw.where());
+            String reason = "change of " + c.table() + " in topic " + raw.topic + ", which this job reads for another table";
+            LOG.warn("dead letter: {} at {}", reason, raw.where());
+            ctx.output(DeadLetters.TAG, new DeadLetter(raw, "route", reason));
             return;
         }
         out.collect(c);

@@ -79,6 +79,7 @@ public final class Pipeline {
                 .checkpointDir(config.checkpoint.dir)
                 .parallelism(config.job.parallelism)
                 .tablesWithoutPrimaryKey(tablesWithoutPrimaryKey)
+                .deadLetterTopic(config.deadLetters.topic)
                 .build();
     }
 

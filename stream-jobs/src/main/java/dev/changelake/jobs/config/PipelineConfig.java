@@ -24,6 +24,7 @@ import java.util.Map;
  *   namespace: mirror          # default: the source database's name
  * checkpoint: {interval: 30s, dir: s3://bucket/checkpoints}
  * job: {parallelism: 2}
+ * dead-letters: {topic: changelake.dead-letters}   # the default
  * </pre>
  */
 public final class PipelineConfig {
@@ -31,6 +32,7 @@ public final class PipelineConfig {
     public Lake lake = new Lake();
     public Checkpoint checkpoint = new Checkpoint();
     public Job job = new Job();
+    public DeadLetters deadLetters = new DeadLetters();
 
     /** Where changes come from. */
     public static final class Source {
@@ -86,6 +88,12 @@ public final class PipelineConfig {
     public static final class Checkpoint {
         public String interval = "30s";
         public String dir;
+    }
+
+    /** Where records the job cannot use are set aside, whole, with the reason in headers. */
+    public static final class DeadLetters {
+        /** Default: {@code <topic-prefix>.dead-letters}. */
+        public String topic;
     }
 
     /** The Flink job. */

@@ -109,6 +109,9 @@ public final class PipelineConfigLoader {
         required(problems, "lake.catalog.warehouse", c.lake.catalog.warehouse);
         Duration interval = duration(problems, "checkpoint.interval", c.checkpoint.interval);
         required(problems, "checkpoint.dir", c.checkpoint.dir);
+        if (c.deadLetters.topic != null && !c.deadLetters.topic.matches("[A-Za-z0-9._-]+")) {
+            problems.add("dead-letters.topic: '" + c.deadLetters.topic + "' is not a Kafka topic name (letters, digits, '.', '_', '-')");
+        }
         if (c.job.parallelism < 1) {
             problems.add("job.parallelism: " + c.job.parallelism + " must be at least 1");
         }

@@ -3,6 +3,8 @@ package dev.changelake.jobs.changelog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.changelake.jobs.deadletter.DeadLetter;
+import dev.changelake.jobs.deadletter.DeadLetters;
 import dev.changelake.jobs.source.RawChange;
 import dev.changelake.schema.ChangeDecoders;
 import dev.changelake.schema.ChangeRecord;
@@ -24,13 +26,20 @@ class DecodeFunctionTest {
     Path emptySchemaStore;
 
     @Test
-    void recordThatIsNotJsonIsSkippedAndTheNextOneStillDecodes() throws Exception {
+    void recordThatIsNotJsonIsSetAsideWholeWithItsReasonAndTheNextOneStillDecodes() throws Exception {
         try (OneInputStreamOperatorTestHarness<RawChange, ChangeRecord> harness = ProcessFunctionTestHarnesses
                 .forProcessFunction(new DecodeFunction(ChangeDecoders.forEncoding(Encoding.JSON, null), TABLES))) {
             harness.processElement(new RawChange("changelake.shop.orders", 0, 7, null, "not json".getBytes(StandardCharsets.UTF_8)), 0);
             harness.processElement(new RawChange("changelake.shop.orders", 0, 8, resource("orders-key.json"), resource("orders-update.json")), 0);
 
             assertThat(harness.extractOutputValues()).extracting(c -> c.key().get("id")).containsExactly(42L);
+            assertThat(harness.getSideOutput(DeadLetters.TAG)).singleElement().satisfies(r -> {
+                DeadLetter letter = r.getValue();
+                assertThat(letter.stage).isEqualTo("decode");
+                assertThat(letter.reason).contains("value is not valid JSON");
+                assertThat(letter.record.offset).isEqualTo(7);
+                assertThat(letter.record.value).isEqualTo("not json".getBytes(StandardCharsets.UTF_8));
+            });
         }
     }
 

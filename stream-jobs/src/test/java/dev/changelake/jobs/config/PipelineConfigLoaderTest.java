@@ -48,6 +48,7 @@ class PipelineConfigLoaderTest {
         assertThat(p.sourcePassword()).isEqualTo("s3cret");
         assertThat(p.sourceJdbcUrl()).isEqualTo("jdbc:mariadb://db.internal:3307/");
         assertThat(job.tablesWithoutPrimaryKey()).isEqualTo(ChangelogJobOptions.TablesWithoutPrimaryKey.REFUSE);
+        assertThat(job.deadLetterTopic()).isEqualTo("changelake.dead-letters");
     }
 
     @Test
@@ -102,6 +103,14 @@ class PipelineConfigLoaderTest {
         Pipeline p = loader.load(write(withStore));
         assertThat(p.captureOptions().avroSchemaStore()).hasToString("file:///tmp/schemas");
         assertThat(p.decoder().getClass().getSimpleName()).isEqualTo("DebeziumAvroDecoder");
+    }
+
+    @Test
+    void deadLetterTopicIsConfigurableAndMustBeATopicName() throws Exception {
+        assertThat(loader.load(write(VALID + "dead-letters: {topic: shop.rejects}\n")).jobOptions().deadLetterTopic())
+                .isEqualTo("shop.rejects");
+        assertThatThrownBy(() -> loader.load(write(VALID + "dead-letters: {topic: 'no spaces'}\n")))
+                .hasMessageContaining("dead-letters.topic: 'no spaces' is not a Kafka topic name");
     }
 
     @Test

@@ -1,0 +1,19 @@
+package dev.changelake.jobs.deadletter;
+
+import dev.changelake.jobs.source.RawChange;
+import java.io.Serializable;
+
+/** A record the job set aside: the original bytes, where they came from, which stage refused them and why. */
+public final class DeadLetter implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public final RawChange record;
+    public final String stage;
+    public final String reason;
+
+    public DeadLetter(RawChange record, String stage, String reason) {
+        this.record = record;
+        this.stage = stage;
+        this.reason = reason;
+    }
+}
