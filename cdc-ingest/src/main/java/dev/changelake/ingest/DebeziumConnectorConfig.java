@@ -49,6 +49,8 @@ public final class DebeziumConnectorConfig {
         c.put("year.type", YEAR_CONVERTER);
         // A delete is followed by a tombstone so compacted topics forget the key; the job ignores tombstones.
         c.put("tombstones.on.delete", "true");
+        // Debezium skips TRUNCATE by default ("t"): emit it, so the job can flag a lake that no longer matches.
+        c.put("skipped.operations", "none");
         c.put("include.schema.changes", "false");
         c.put("schema.history.internal.kafka.bootstrap.servers", o.kafkaBootstrapServers);
         c.put("schema.history.internal.kafka.topic", o.topicPrefix + ".schema-history");

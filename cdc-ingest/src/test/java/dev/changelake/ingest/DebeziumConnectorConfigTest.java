@@ -37,6 +37,7 @@ class DebeziumConnectorConfigTest {
                 .containsEntry("enable.time.adjuster", "false") // YEAR/DATE 0001..0099 stay as written
                 .containsEntry("database.yearIsDateType", "false") // the snapshot reads YEAR 0000 without failing
                 .containsEntry("event.converting.failure.handling.mode", "fail") // no silent NULLs
+                .containsEntry("skipped.operations", "none") // TRUNCATE is emitted, so it can be flagged
                 .containsEntry("converters", "year") // only YEAR: TINYINT(1) stays an integer
                 .containsEntry("year.type", "dev.changelake.ingest.debezium.YearConverter");
     }

@@ -63,7 +63,11 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
         ChangeRecord c = change.get();
         if (c.op() == Op.TRUNCATE) {
             truncates.inc();
-            LOG.warn("skipping TRUNCATE of {} at {}: truncates are not mirrored yet", c.table(), raw.where());
+            // Not applied yet: set aside where operators look, so the lake's divergence is never silent.
+            String reason = "TRUNCATE of " + c.table() + " is not mirrored: the lake table keeps its rows; "
+                    + "re-snapshot the table (Debezium incremental snapshot signal) to bring the lake back in step";
+            LOG.warn("dead letter: {} at {}", reason, raw.where());
+            ctx.output(DeadLetters.TAG, new DeadLetter(raw, "apply", reason));
             return;
         }
         if (!tables.contains(c.table())) {

@@ -44,6 +44,22 @@ class DecodeFunctionTest {
     }
 
     @Test
+    void truncateIsNotAppliedButSetAsideWithWhatToDo() throws Exception {
+        String truncate = new String(resource("orders-update.json"), StandardCharsets.UTF_8)
+                .replace("\"op\": \"u\"", "\"op\": \"t\"");
+        try (OneInputStreamOperatorTestHarness<RawChange, ChangeRecord> harness = ProcessFunctionTestHarnesses
+                .forProcessFunction(new DecodeFunction(ChangeDecoders.forEncoding(Encoding.JSON, null), TABLES))) {
+            harness.processElement(new RawChange("changelake.shop.orders", 0, 12, null, truncate.getBytes(StandardCharsets.UTF_8)), 0);
+
+            assertThat(harness.extractOutputValues()).isEmpty();
+            assertThat(harness.getSideOutput(DeadLetters.TAG)).singleElement().satisfies(r -> {
+                assertThat(r.getValue().stage).isEqualTo("apply");
+                assertThat(r.getValue().reason).contains("TRUNCATE of shop.orders is not mirrored").contains("re-snapshot");
+            });
+        }
+    }
+
+    @Test
     void missingWriterSchemaFailsTheJobInsteadOfSkippingTheRecord() throws Exception {
         byte[] unknownSchema = {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0}; // single-object header, unknown fingerprint
         try (OneInputStreamOperatorTestHarness<RawChange, ChangeRecord> harness = ProcessFunctionTestHarnesses
