@@ -65,8 +65,13 @@ public final class ChangeRecord implements Serializable {
 
     /** A stable text form of the key (values in key order), for keying streams by (table, key). */
     public String keyString() {
+        return valuesText(key.values());
+    }
+
+    /** The values as one stable text (bytes in Base64), e.g. to key a stream by them. */
+    public static String valuesText(Iterable<Object> values) {
         StringBuilder sb = new StringBuilder();
-        for (Object v : key.values()) {
+        for (Object v : values) {
             if (sb.length() > 0) {
                 sb.append('\u0001');
             }

@@ -66,6 +66,7 @@ public final class LocalMirror implements AutoCloseable {
     private final AdminClient admin;
     private Map<TableId, TableSchema> tables = Map.of();
     private JobID job;
+    private String lastRestore;
 
     /** A mirror whose capture writes JSON. */
     public LocalMirror(LocalStack stack, LocalFlinkCluster flink, String database, Duration checkpointInterval, int parallelism)
@@ -178,8 +179,6 @@ public final class LocalMirror implements AutoCloseable {
         this.job = flink.submit(env, "changelake-changelog", checkpoint);
         lastRestore = checkpoint.orElse(null);
     }
-
-    private String lastRestore;
 
     /** The checkpoint the running job was restored from, or null for a fresh start. */
     public String lastRestore() {

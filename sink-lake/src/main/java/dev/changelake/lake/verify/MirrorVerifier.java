@@ -84,13 +84,9 @@ public final class MirrorVerifier {
             return diff;
         }
         List<Types.NestedField> columns = schema.columns();
-        List<String> keyColumns = new ArrayList<>();
         Set<Integer> keyIds = schema.identifierFieldIds();
-        for (Types.NestedField f : columns) {
-            if (keyIds.contains(f.fieldId())) {
-                keyColumns.add(f.name());
-            }
-        }
+        int[] keyColumns = java.util.stream.IntStream.range(0, columns.size())
+                .filter(i -> keyIds.contains(columns.get(i).fieldId())).toArray();
         Types.NestedField chunkColumn = chunkColumn(db, source, schema);
         List<Object> bounds = chunkColumn == null ? List.of() : boundaries(db, source, chunkColumn);
         Object low = null;
@@ -104,7 +100,7 @@ public final class MirrorVerifier {
 
     /** Compares the rows whose chunk column is in [low, high) (an open end where null). */
     private void compareChunk(Connection db, TableId source, Table lake, List<Types.NestedField> columns,
-            List<String> keyColumns, Types.NestedField chunkColumn, Object low, Object high, TableDiff diff) throws SQLException {
+            int[] keyColumns, Types.NestedField chunkColumn, Object low, Object high, TableDiff diff) throws SQLException {
         diff.countChunk();
         Expression range = Expressions.alwaysTrue();
         StringBuilder where = new StringBuilder();
@@ -217,7 +213,7 @@ public final class MirrorVerifier {
     }
 
     private static Map<String, String[]> readLake(Table lake, Expression range, List<Types.NestedField> columns,
-            List<String> keyColumns, TableDiff diff) {
+            int[] keyColumns, TableDiff diff) {
         Map<String, String[]> rows = new HashMap<>();
         try (CloseableIterable<Record> records = IcebergGenerics.read(lake).where(range).build()) {
             for (Record r : records) {
@@ -237,12 +233,11 @@ public final class MirrorVerifier {
         return rows;
     }
 
-    private static String key(String[] row, List<Types.NestedField> columns, List<String> keyColumns) {
+    /** {@code id=1,tenant=a}: the key columns' normalized values, by their positions in the row. */
+    private static String key(String[] row, List<Types.NestedField> columns, int[] keyPositions) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < columns.size(); i++) {
-            if (keyColumns.contains(columns.get(i).name())) {
-                sb.append(sb.length() == 0 ? "" : ",").append(columns.get(i).name()).append('=').append(row[i]);
-            }
+        for (int i : keyPositions) {
+            sb.append(sb.length() == 0 ? "" : ",").append(columns.get(i).name()).append('=').append(row[i]);
         }
         return sb.toString();
     }

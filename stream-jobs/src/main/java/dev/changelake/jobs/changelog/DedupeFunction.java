@@ -64,17 +64,13 @@ final class DedupeFunction extends KeyedProcessFunction<String, ChangeRecord, Ch
             SourcePosition p = change.position();
             String where = p.fileSequence() + ":" + p.position() + "#" + p.rowIndex();
             // Snapshot rows share one position: spread them by content (deterministic, as Flink requires of keys).
-            return change.table() + "\u0001" + where + (p.snapshot() ? "\u0001" + rowString(change) : "");
+            if (!p.snapshot()) {
+                return change.table() + "\u0001" + where;
+            }
+            java.util.Map<String, Object> row = change.after() != null ? change.after() : change.before();
+            return change.table() + "\u0001" + where + "\u0001" + ChangeRecord.valuesText(row.values());
         }
         return change.table() + "\u0000" + change.keyString();
     }
 
-    private static String rowString(ChangeRecord change) {
-        StringBuilder sb = new StringBuilder();
-        java.util.Map<String, Object> row = change.after() != null ? change.after() : change.before();
-        for (Object v : row.values()) {
-            sb.append(v instanceof byte[] ? java.util.Base64.getEncoder().encodeToString((byte[]) v) : String.valueOf(v)).append('\u0002');
-        }
-        return sb.toString();
-    }
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -124,8 +123,4 @@ public final class TableResolver {
         return new KafkaConsumer<>(p);
     }
 
-    /** The tables of {@code resolved} that are not yet in {@code known}. */
-    public static Set<TableId> added(Map<TableId, TableSchema> resolved, Set<TableId> known) {
-        return resolved.keySet().stream().filter(t -> !known.contains(t)).collect(Collectors.toSet());
-    }
 }
