@@ -20,9 +20,16 @@ public final class ChangeRecord implements Serializable {
     private final Map<String, Object> after;
     private final SourcePosition position;
     private final long sourceTimestampMillis;
+    private final TableSchema schema;
 
     public ChangeRecord(TableId table, Op op, Map<String, Object> key, Map<String, Object> before,
             Map<String, Object> after, SourcePosition position, long sourceTimestampMillis) {
+        this(table, op, key, before, after, position, sourceTimestampMillis, null);
+    }
+
+    /** @param schema the table's schema as this change describes it, or null where the change carries none */
+    public ChangeRecord(TableId table, Op op, Map<String, Object> key, Map<String, Object> before,
+            Map<String, Object> after, SourcePosition position, long sourceTimestampMillis, TableSchema schema) {
         this.table = Objects.requireNonNull(table, "table");
         this.op = Objects.requireNonNull(op, "op");
         this.key = Objects.requireNonNull(key, "key");
@@ -30,6 +37,7 @@ public final class ChangeRecord implements Serializable {
         this.after = after;
         this.position = Objects.requireNonNull(position, "position");
         this.sourceTimestampMillis = sourceTimestampMillis;
+        this.schema = schema;
         if (op.hasAfterImage() && after == null) {
             throw new IllegalArgumentException(op + " change of " + table + " has no row after");
         }
@@ -61,6 +69,19 @@ public final class ChangeRecord implements Serializable {
 
     public long sourceTimestampMillis() {
         return sourceTimestampMillis;
+    }
+
+    /**
+     * The table's columns and primary key as the source described them when it wrote this change (they change
+     * with {@code ALTER TABLE}); null for a change that carries no row (a TRUNCATE).
+     */
+    public TableSchema schema() {
+        return schema;
+    }
+
+    /** This change with {@code after} replaced, e.g. by cleaning rules, described by {@code newSchema}. */
+    public ChangeRecord withAfter(Map<String, Object> newAfter, TableSchema newSchema) {
+        return new ChangeRecord(table, op, key, before, newAfter, position, sourceTimestampMillis, newSchema);
     }
 
     /** A stable text form of the key (values in key order), for keying streams by (table, key). */

@@ -56,8 +56,9 @@ public final class TableSchema implements Serializable {
 
     public TableSchema(TableId table, List<Column> columns, List<String> primaryKey) {
         this.table = table;
-        this.columns = List.copyOf(columns);
-        this.primaryKey = List.copyOf(primaryKey);
+        // Plain lists, read through unmodifiable views: Kryo rebuilds a collection by adding to a new one.
+        this.columns = new java.util.ArrayList<>(columns);
+        this.primaryKey = new java.util.ArrayList<>(primaryKey);
     }
 
     public TableId table() {
@@ -65,11 +66,11 @@ public final class TableSchema implements Serializable {
     }
 
     public List<Column> columns() {
-        return columns;
+        return java.util.Collections.unmodifiableList(columns);
     }
 
     public List<String> primaryKey() {
-        return primaryKey;
+        return java.util.Collections.unmodifiableList(primaryKey);
     }
 
     /** False for a table whose changes Debezium sends without a key: it cannot be upserted, only appended. */

@@ -22,6 +22,11 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.changelake.jobs.changelog.TableResolver;
+import dev.changelake.jobs.clean.CleaningRules;
+import dev.changelake.jobs.clean.CleaningTransform;
+import dev.changelake.lake.verify.RowTransform;
+import dev.changelake.schema.TableSchema;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -55,11 +60,21 @@ final class VerifyCommand implements Callable<Integer> {
         Catalog catalog = LakeCatalogs.open(pipeline.catalog());
         try {
             Map<TableId, TableIdentifier> pairs = new LinkedHashMap<>();
-            for (TableId t : tablesToCompare(options, catalog)) {
+            Map<TableId, RowTransform> transforms = new LinkedHashMap<>();
+            // Tables with entries (rules, regexes) are found, with their source schemas, from their change topics.
+            Map<TableId, TableSchema> sources = options.tableOptions().isEmpty() ? Map.of()
+                    : new TableResolver(options, pipeline.decoder()).resolve();
+            List<TableId> compared = tablesToCompare(options, catalog);
+            sources.keySet().stream().filter(t -> tables.isEmpty() && !compared.contains(t)).forEach(compared::add);
+            for (TableId t : compared) {
                 pairs.put(t, ChangelogJob.identifier(options, t));
+                CleaningRules rules = options.optionsFor(t).cleaning();
+                if (!rules.isEmpty() && sources.containsKey(t)) {
+                    transforms.put(t, new CleaningTransform(sources.get(t), rules));
+                }
             }
             VerifyReport report = new MirrorVerifier(pipeline.sourceJdbcUrl(), pipeline.sourceUser(),
-                    pipeline.sourcePassword(), catalog).verify(pairs);
+                    pipeline.sourcePassword(), catalog).verify(pairs, transforms);
             out.print(report.details());
             out.println(report.summaryLine());
             out.flush();

@@ -5,6 +5,9 @@ import dev.changelake.ingest.CaptureRunner;
 import dev.changelake.jobs.changelog.ChangelogJob;
 import dev.changelake.jobs.changelog.ChangelogJobOptions;
 import dev.changelake.jobs.changelog.TableResolver;
+import dev.changelake.jobs.clean.CleaningRules;
+import dev.changelake.jobs.clean.CleaningTransform;
+import dev.changelake.lake.verify.RowTransform;
 import dev.changelake.lake.catalog.CatalogOptions;
 import dev.changelake.lake.catalog.LakeCatalogs;
 import dev.changelake.lake.verify.MirrorVerifier;
@@ -137,6 +140,12 @@ public final class LocalMirror implements AutoCloseable {
         return jobOptions;
     }
 
+    /** Changes the job's options (tables, rules, intervals); takes effect at the next {@link #startJob}. */
+    public LocalMirror configure(java.util.function.UnaryOperator<ChangelogJobOptions.Builder> change) {
+        jobOptions = change.apply(jobOptions.toBuilder()).build();
+        return this;
+    }
+
     /** Sets the rule for tables without primary key (default: refuse); call before {@link #awaitTables}. */
     public LocalMirror tablesWithoutPrimaryKey(ChangelogJobOptions.TablesWithoutPrimaryKey rule) {
         jobOptions = jobOptions.toBuilder().tablesWithoutPrimaryKey(rule).build();
@@ -253,13 +262,18 @@ public final class LocalMirror implements AutoCloseable {
     /** Compares every mirrored table with its MariaDB table now. */
     public VerifyReport verify() throws SQLException, IOException {
         Map<TableId, TableIdentifier> pairs = new HashMap<>();
-        for (TableId t : tables.keySet()) {
-            pairs.put(t, ChangelogJob.identifier(jobOptions, t));
+        Map<TableId, RowTransform> transforms = new HashMap<>();
+        for (Map.Entry<TableId, TableSchema> t : tables.entrySet()) {
+            pairs.put(t.getKey(), ChangelogJob.identifier(jobOptions, t.getKey()));
+            CleaningRules rules = jobOptions.optionsFor(t.getKey()).cleaning();
+            if (!rules.isEmpty()) {
+                transforms.put(t.getKey(), new CleaningTransform(t.getValue(), rules));
+            }
         }
         Catalog catalog = LakeCatalogs.open(jobOptions.catalog());
         try {
             return new MirrorVerifier(stack.mariaDb().jdbcUrl(database), stack.mariaDb().rootUser(),
-                    stack.mariaDb().rootPassword(), catalog).verify(pairs);
+                    stack.mariaDb().rootPassword(), catalog).verify(pairs, transforms);
         } finally {
             if (catalog instanceof Closeable) {
                 ((Closeable) catalog).close();
@@ -305,6 +319,7 @@ public final class LocalMirror implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
 
     /** Offsets: changes Debezium has written, and changes the job has committed to the lake. */
     public static final class Progress {

@@ -41,6 +41,46 @@ public final class IcebergSchemas {
         return new Schema(fields, identifiers);
     }
 
+    /**
+     * A lake table's columns as a {@link TableSchema} (identifier fields as the primary key), so rows can be shaped
+     * to a table that already exists. The append-only changelog columns are left out: the pipeline adds them.
+     * Iceberg long holds both a MySQL BIGINT and a TIME; both travel as a Long, so LONG stands for either.
+     */
+    public static TableSchema fromIceberg(dev.changelake.schema.TableId table, Schema schema) {
+        List<TableSchema.Column> columns = new ArrayList<>();
+        for (Types.NestedField f : schema.columns()) {
+            if (schema.identifierFieldIds().isEmpty() && ChangelogColumns.NAMES.contains(f.name())) {
+                continue;
+            }
+            columns.add(new TableSchema.Column(f.name(), columnType(f.type()), f.isOptional()));
+        }
+        List<String> pk = new ArrayList<>();
+        for (Integer id : schema.identifierFieldIds()) {
+            pk.add(schema.findColumnName(id));
+        }
+        // Keep the key in column order, as the source declares it.
+        pk.sort(java.util.Comparator.comparingInt(n -> schema.columns().indexOf(schema.findField(n))));
+        return new TableSchema(table, columns, pk);
+    }
+
+    static ColumnType columnType(Type t) {
+        switch (t.typeId()) {
+            case BOOLEAN: return ColumnType.of(ColumnType.Kind.BOOLEAN);
+            case INTEGER: return ColumnType.of(ColumnType.Kind.INT);
+            case LONG: return ColumnType.of(ColumnType.Kind.LONG);
+            case FLOAT: return ColumnType.of(ColumnType.Kind.FLOAT);
+            case DOUBLE: return ColumnType.of(ColumnType.Kind.DOUBLE);
+            case DECIMAL: return ColumnType.decimal(((Types.DecimalType) t).precision(), ((Types.DecimalType) t).scale());
+            case STRING: return ColumnType.of(ColumnType.Kind.STRING);
+            case BINARY: return ColumnType.of(ColumnType.Kind.BINARY);
+            case DATE: return ColumnType.of(ColumnType.Kind.DATE);
+            case TIMESTAMP:
+                return ColumnType.of(((Types.TimestampType) t).shouldAdjustToUTC()
+                        ? ColumnType.Kind.TIMESTAMP_TZ : ColumnType.Kind.TIMESTAMP);
+            default: throw new IllegalArgumentException("lake column type " + t + " is not one changelake writes");
+        }
+    }
+
     public static Type type(ColumnType t) {
         switch (t.kind()) {
             case BOOLEAN: return Types.BooleanType.get();

@@ -35,6 +35,10 @@ import org.apache.iceberg.types.Types;
  * the table into chunks of about {@code chunkRows} source rows (read in index order), and each chunk is read from
  * both sides with a range filter. Other key types (strings sort by collation in MySQL, by code point in the lake)
  * are compared in one piece, so memory then grows with the lake table.
+ *
+ * <p>A table mirrored through cleaning rules is verified with its {@link RowTransform}: the MySQL rows are read as
+ * canonical values, reshaped by it, and compared with the lake; rows it filters out must be absent from the lake.
+ * Rules never rewrite key columns, so chunks of the source key stay valid.
  */
 public final class MirrorVerifier {
     /** Source rows per chunk by default: a chunk's lake rows are held in memory. */
@@ -63,19 +67,28 @@ public final class MirrorVerifier {
 
     /** Compares every source table with its lake table. */
     public VerifyReport verify(Map<TableId, TableIdentifier> tables) throws SQLException {
+        return verify(tables, Map.of());
+    }
+
+    /**
+     * Compares every source table with its lake table, through the table's transform where it has one (a mirror
+     * with cleaning rules); tables without one are compared column for column.
+     */
+    public VerifyReport verify(Map<TableId, TableIdentifier> tables, Map<TableId, RowTransform> transforms)
+            throws SQLException {
         List<TableDiff> diffs = new ArrayList<>();
         try (Connection db = DriverManager.getConnection(jdbcUrl, user, password)) {
             try (Statement s = db.createStatement()) {
                 s.execute("SET time_zone = '+00:00'"); // TIMESTAMP columns read as UTC, as the lake holds them
             }
             for (Map.Entry<TableId, TableIdentifier> e : new TreeMap<>(tables).entrySet()) {
-                diffs.add(verifyTable(db, e.getKey(), catalog.loadTable(e.getValue())));
+                diffs.add(verifyTable(db, e.getKey(), catalog.loadTable(e.getValue()), transforms.get(e.getKey())));
             }
         }
         return new VerifyReport(diffs);
     }
 
-    private TableDiff verifyTable(Connection db, TableId source, Table lake) throws SQLException {
+    private TableDiff verifyTable(Connection db, TableId source, Table lake, RowTransform transform) throws SQLException {
         TableDiff diff = new TableDiff(source);
         lake.refresh();
         Schema schema = lake.schema();
@@ -87,21 +100,24 @@ public final class MirrorVerifier {
         Set<Integer> keyIds = schema.identifierFieldIds();
         int[] keyColumns = java.util.stream.IntStream.range(0, columns.size())
                 .filter(i -> keyIds.contains(columns.get(i).fieldId())).toArray();
+        SourceReader reader = transform == null ? SourceReader.direct(columns)
+                : SourceReader.transformed(source, transform, columns, keyColumns);
         Types.NestedField chunkColumn = chunkColumn(db, source, schema);
         List<Object> bounds = chunkColumn == null ? List.of() : boundaries(db, source, chunkColumn);
         Object low = null;
         for (int i = 0; i <= bounds.size(); i++) {
             Object high = i < bounds.size() ? bounds.get(i) : null;
-            compareChunk(db, source, lake, columns, keyColumns, chunkColumn, low, high, diff);
+            compareChunk(db, source, lake, reader, keyColumns, chunkColumn, low, high, diff);
             low = high;
         }
         return diff;
     }
 
     /** Compares the rows whose chunk column is in [low, high) (an open end where null). */
-    private void compareChunk(Connection db, TableId source, Table lake, List<Types.NestedField> columns,
-            int[] keyColumns, Types.NestedField chunkColumn, Object low, Object high, TableDiff diff) throws SQLException {
+    private void compareChunk(Connection db, TableId source, Table lake, SourceReader reader, int[] keyColumns,
+            Types.NestedField chunkColumn, Object low, Object high, TableDiff diff) throws SQLException {
         diff.countChunk();
+        List<Types.NestedField> columns = reader.columns;
         Expression range = Expressions.alwaysTrue();
         StringBuilder where = new StringBuilder();
         if (low != null) {
@@ -113,9 +129,8 @@ public final class MirrorVerifier {
             where.append(low == null ? " WHERE " : " AND ").append(quote(chunkColumn.name())).append(" < ?");
         }
         Map<String, String[]> lakeRows = readLake(lake, range, columns, keyColumns, diff);
-        String select = "SELECT " + String.join(", ", columns.stream()
-                .map(c -> ValueNormalizer.selectExpression(quote(c.name()), c.type())).toArray(String[]::new))
-                + " FROM " + quote(source.database()) + "." + quote(source.table()) + where;
+        String select = "SELECT " + reader.selectList() + " FROM " + quote(source.database()) + "."
+                + quote(source.table()) + where;
         try (PreparedStatement s = db.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             int p = 1;
             if (low != null) {
@@ -127,13 +142,18 @@ public final class MirrorVerifier {
             s.setFetchSize(1000);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    diff.countSource();
-                    String[] row = new String[columns.size()];
-                    for (int i = 0; i < columns.size(); i++) {
-                        row[i] = ValueNormalizer.fromJdbc(rs, i + 1, columns.get(i).type());
-                    }
+                    SourceReader.Row read = reader.read(rs);
+                    String[] row = read.values();
                     String key = key(row, columns, keyColumns);
                     String[] lakeRow = lakeRows.remove(key);
+                    if (read.filtered()) {
+                        diff.countFiltered();
+                        if (lakeRow != null) {
+                            diff.differ("key " + key + ": in lake but filtered out by the transform");
+                        }
+                        continue;
+                    }
+                    diff.countSource();
                     if (lakeRow == null) {
                         diff.differ("key " + key + ": missing in lake");
                     } else {
@@ -242,7 +262,7 @@ public final class MirrorVerifier {
         return sb.toString();
     }
 
-    private static String quote(String identifier) {
+    static String quote(String identifier) {
         return "`" + identifier.replace("`", "``") + "`";
     }
 }

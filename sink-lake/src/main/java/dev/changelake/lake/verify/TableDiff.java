@@ -13,6 +13,7 @@ public final class TableDiff {
     private final TableId table;
     private long sourceRows;
     private long lakeRows;
+    private long filtered;
     private long differing;
     private int chunks;
     private String notCompared;
@@ -44,6 +45,15 @@ public final class TableDiff {
         return chunks;
     }
 
+    void countFiltered() {
+        filtered++;
+    }
+
+    /** Source rows the table's transform filtered out: not counted in {@link #sourceRows()}, absent from the lake. */
+    public long filteredRows() {
+        return filtered;
+    }
+
     void countLake() {
         lakeRows++;
     }
@@ -59,6 +69,7 @@ public final class TableDiff {
         return table;
     }
 
+    /** Source rows compared with the lake: after the table's transform, if it has one. */
     public long sourceRows() {
         return sourceRows;
     }
@@ -85,7 +96,11 @@ public final class TableDiff {
         if (notCompared != null) {
             return table + ": not compared, " + notCompared;
         }
-        return table + ": " + (matches() ? "OK " + sourceRows + " rows"
-                : "FAILED " + differing + " differing keys (source " + sourceRows + " rows, lake " + lakeRows + ")");
+        String filteredOut = filtered == 0 ? "" : filtered + " filtered out";
+        if (matches()) {
+            return table + ": OK " + sourceRows + " rows" + (filteredOut.isEmpty() ? "" : " (" + filteredOut + ")");
+        }
+        return table + ": FAILED " + differing + " differing keys (source " + sourceRows + " rows"
+                + (filteredOut.isEmpty() ? "" : ", " + filteredOut) + ", lake " + lakeRows + ")";
     }
 }

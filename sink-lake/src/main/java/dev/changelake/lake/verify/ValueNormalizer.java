@@ -104,6 +104,53 @@ final class ValueNormalizer {
         }
     }
 
+    /**
+     * Normalizes a canonical value (see {@code ColumnType}: what a {@link RowTransform} returns) for a lake column of
+     * {@code type}, to the same text as the lake's value. A decimal with more decimals than the column is shown as it
+     * is, so it differs from any lake value; a value of another class than the lake type's canonical one is refused.
+     */
+    static String canonical(Type type, Object v) {
+        if (v == null) {
+            return NULL;
+        }
+        Class<?> expected = canonicalClass(type);
+        if (!expected.isInstance(v)) {
+            throw new IllegalArgumentException(v.getClass().getSimpleName() + " " + v + " is not a canonical "
+                    + type + " value (" + expected.getSimpleName() + ")");
+        }
+        switch (type.typeId()) {
+            case DATE:
+                return LocalDate.ofEpochDay((Integer) v).toString();
+            case TIMESTAMP: // micros, a wall clock or an instant, as the UTC wall clock the lake side normalizes to
+                long micros = (Long) v;
+                return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                        (int) Math.floorMod(micros, 1_000_000L) * 1_000, ZoneOffset.UTC).toString();
+            case DECIMAL:
+                BigDecimal d = (BigDecimal) v;
+                return d.stripTrailingZeros().scale() > ((DecimalType) type).scale() ? d.toPlainString() : normalize(type, d);
+            default:
+                return normalize(type, v);
+        }
+    }
+
+    /** The class of a canonical value held by a lake column of {@code type}; TIME micros sit in a LONG column. */
+    private static Class<?> canonicalClass(Type type) {
+        switch (type.typeId()) {
+            case BOOLEAN: return Boolean.class;
+            case INTEGER:
+            case DATE: return Integer.class;
+            case LONG:
+            case TIMESTAMP: return Long.class;
+            case FLOAT: return Float.class;
+            case DOUBLE: return Double.class;
+            case DECIMAL: return BigDecimal.class;
+            case STRING: return String.class;
+            case BINARY:
+            case FIXED: return byte[].class;
+            default: return Object.class;
+        }
+    }
+
     private static String plain(BigDecimal d) {
         return d == null ? null : d.toPlainString();
     }

@@ -64,4 +64,34 @@ class ValueNormalizerTest {
                         LocalDateTime.of(2038, 1, 19, 3, 14, 7, 999_999_000)));
         assertThat(ValueNormalizer.normalize(Types.LongType.get(), null)).isEqualTo(ValueNormalizer.NULL);
     }
+
+    @Test
+    void canonicalValuesNormalizeLikeTheLakesValues() {
+        assertThat(ValueNormalizer.canonical(Types.DateType.get(), -719_162))
+                .isEqualTo(ValueNormalizer.normalize(Types.DateType.get(), LocalDate.of(1, 1, 1)));
+        assertThat(ValueNormalizer.canonical(Types.TimestampType.withoutZone(), -1L))
+                .isEqualTo(ValueNormalizer.normalize(Types.TimestampType.withoutZone(),
+                        LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000)))
+                .isEqualTo("1969-12-31T23:59:59.999999");
+        assertThat(ValueNormalizer.canonical(Types.TimestampType.withZone(), 1_709_208_000_000_001L))
+                .isEqualTo(ValueNormalizer.normalize(Types.TimestampType.withZone(),
+                        OffsetDateTime.of(2024, 2, 29, 17, 30, 0, 1_000, ZoneOffset.ofHoursMinutes(5, 30))));
+        assertThat(ValueNormalizer.canonical(Types.DecimalType.of(10, 2), new BigDecimal("1.5"))).isEqualTo("1.50");
+        assertThat(ValueNormalizer.canonical(Types.BinaryType.get(), new byte[] {1, (byte) 0xA5})).isEqualTo("01a5");
+        assertThat(ValueNormalizer.canonical(Types.LongType.get(), null)).isEqualTo(ValueNormalizer.NULL);
+    }
+
+    @Test
+    void canonicalDecimalWithMoreDecimalsThanTheColumnDiffersInsteadOfRounding() {
+        assertThat(ValueNormalizer.canonical(Types.DecimalType.of(10, 2), new BigDecimal("1.005"))).isEqualTo("1.005");
+        assertThat(ValueNormalizer.canonical(Types.DecimalType.of(10, 2), new BigDecimal("1.000"))).isEqualTo("1.00");
+    }
+
+    @Test
+    void valueOfAnotherClassThanTheCanonicalOneIsRefused() {
+        assertThatThrownBy(() -> ValueNormalizer.canonical(Types.LongType.get(), 1))
+                .hasMessage("Integer 1 is not a canonical long value (Long)");
+        assertThatThrownBy(() -> ValueNormalizer.canonical(Types.DateType.get(), LocalDate.of(2024, 1, 1)))
+                .hasMessage("LocalDate 2024-01-01 is not a canonical date value (Integer)");
+    }
 }

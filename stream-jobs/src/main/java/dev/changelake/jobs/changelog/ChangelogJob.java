@@ -4,138 +4,132 @@ import dev.changelake.jobs.deadletter.DeadLetters;
 import dev.changelake.jobs.source.RawChange;
 import dev.changelake.jobs.source.RawChangeDeserializer;
 import dev.changelake.lake.catalog.LakeCatalogs;
-import dev.changelake.lake.iceberg.ChangeRowConverter;
 import dev.changelake.lake.iceberg.IcebergTables;
 import dev.changelake.schema.ChangeDecoder;
 import dev.changelake.schema.ChangeRecord;
 import dev.changelake.schema.TableId;
 import dev.changelake.schema.TableSchema;
-import java.io.Closeable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
-import org.apache.flink.util.OutputTag;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.flink.CatalogLoader;
-import org.apache.iceberg.flink.FlinkSchemaUtil;
-import org.apache.iceberg.flink.TableLoader;
-import org.apache.iceberg.flink.sink.FlinkSink;
+import org.apache.iceberg.flink.sink.dynamic.DynamicIcebergSink;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * Mirrors MySQL tables into Iceberg: Debezium change topics → decode → dedupe (table, key) → route per table →
- * Iceberg upsert ({@code FlinkSink}, equality fields = primary key), exactly once: Kafka offsets, Iceberg commits and
- * the dead-letter topic (records set aside whole, with the reason) all follow Flink checkpoints.
+ * Mirrors MySQL tables into Iceberg, many tables in one job: Debezium change topics (one pattern, so new tables are
+ * found while running) → decode, clean and shape per table → dedupe (table, key) → Iceberg's dynamic sink (one sink
+ * for every table: tables created on first sight, schema changes applied before the rows that need them, upserts with
+ * the primary key as equality fields), exactly once: Kafka offsets, Iceberg commits and the dead-letter topic (records
+ * set aside whole, with the reason) all follow Flink checkpoints.
  */
 public final class ChangelogJob {
     private ChangelogJob() {
     }
 
     /**
-     * Adds the job to {@code env}, creating lake tables that do not exist yet.
+     * Adds the job to {@code env}.
      *
-     * @param sources the tables to mirror with their source schemas (see {@link TableResolver})
+     * @param known the tables whose change topics exist now, with their schemas ({@link TableResolver}): their
+     *     cleaning rules and partitioning are checked against their columns before anything runs. Tables that
+     *     appear later are picked up as their topics appear.
+     * @throws IllegalArgumentException when a known table's rules or partitioning do not fit its columns
      */
     public static void build(StreamExecutionEnvironment env, ChangelogJobOptions options, ChangeDecoder decoder,
-            Map<TableId, TableSchema> sources) {
-        if (sources.isEmpty()) {
-            throw new IllegalArgumentException("no tables to mirror: no change topic under '" + options.topicPrefix()
-                    + "' matches databases " + options.databases() + " or tables " + options.tables());
-        }
+            Map<TableId, TableSchema> known) {
+        checkTables(options, known);
+        openCatalogOnce(options);
         configureCheckpointing(env, options);
-        CatalogLoader catalogLoader = LakeCatalogs.loader(options.catalog());
-        Map<TableId, org.apache.iceberg.Schema> lakeSchemas = ensureLakeTables(catalogLoader, options, sources);
 
-        KafkaSource<RawChange> source = KafkaSource.<RawChange>builder()
+        KafkaSourceBuilder<RawChange> source = KafkaSource.<RawChange>builder()
                 .setBootstrapServers(options.bootstrapServers())
-                .setTopics(sources.keySet().stream().map(options::topicOf).collect(Collectors.toList()))
+                .setTopicPattern(options.topicPattern())
                 .setGroupId(options.groupId())
                 // A restore takes offsets from the checkpoint; a first start resumes the group or reads from the start.
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new RawChangeDeserializer())
                 .setProperty("commit.offsets.on.checkpoint", "true")
-                .build();
+                // New tables' topics are found while the job runs, without a restart.
+                .setProperty("partition.discovery.interval.ms", String.valueOf(options.topicDiscoveryInterval.toMillis()));
+        options.kafkaProperties().forEach(source::setProperty);
 
         SingleOutputStreamOperator<ChangeRecord> decoded = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "kafka-changes").uid("kafka-changes")
-                .process(new DecodeFunction(decoder, sources.keySet())).uid("decode").name("decode")
+                .fromSource(source.build(), WatermarkStrategy.noWatermarks(), "kafka-changes").uid("kafka-changes")
+                .process(new DecodeFunction(decoder, options)).uid("decode").name("decode, clean, shape")
                 .returns(TypeInformation.of(ChangeRecord.class));
 
         DeadLetters.sinkTo(decoded.getSideOutput(DeadLetters.TAG), options.bootstrapServers(), options.deadLetterTopic(),
-                "changelake-dead-letters-" + options.groupId());
+                "changelake-dead-letters-" + options.groupId(), options.kafkaProperties(), options.maxDeadLetterBytes);
 
         SingleOutputStreamOperator<ChangeRecord> deduped = decoded
                 .keyBy(new TableKey(), Types.STRING)
                 .process(new DedupeFunction(options.dedupeStateTtl)).uid("dedupe").name("dedupe")
                 .returns(TypeInformation.of(ChangeRecord.class));
 
-        Map<TableId, RouteFunction.Route> routes = new LinkedHashMap<>();
-        for (Map.Entry<TableId, org.apache.iceberg.Schema> e : lakeSchemas.entrySet()) {
-            org.apache.iceberg.Schema schema = e.getValue();
-            OutputTag<RowData> tag = new OutputTag<>("rows-" + e.getKey(), InternalTypeInfo.of(FlinkSchemaUtil.convert(schema)));
-            routes.put(e.getKey(), new RouteFunction.Route(tag, new ChangeRowConverter(schema)));
-        }
-        SingleOutputStreamOperator<Void> routed = deduped
-                .process(new RouteFunction(routes)).uid("route").name("route").returns(Types.VOID);
-
-        for (Map.Entry<TableId, RouteFunction.Route> e : routes.entrySet()) {
-            TableId table = e.getKey();
-            DataStream<RowData> rows = routed.getSideOutput(e.getValue().tag);
-            List<String> pk = sources.get(table).primaryKey();
-            FlinkSink.Builder sink = FlinkSink.forRowData(rows)
-                    .tableLoader(TableLoader.fromCatalog(catalogLoader, identifier(options, table)))
-                    .writeParallelism(options.parallelism)
-                    .uidPrefix("iceberg-" + table);
-            if (!pk.isEmpty()) {
-                sink.equalityFieldColumns(pk).upsert(true);
-            } // else an append-only changelog table
-            sink.append();
-        }
+        DynamicIcebergSink.forInput(deduped)
+                .generator(new LakeRecordGenerator(options))
+                .catalogLoader(LakeCatalogs.loader(options.catalog()))
+                .writeParallelism(options.parallelism)
+                // Schema changes are applied by one operator, in order, before the rows that need them.
+                .immediateTableUpdate(false)
+                .uidPrefix("iceberg")
+                .append();
     }
 
     /** The lake table a source table is mirrored to. */
     public static TableIdentifier identifier(ChangelogJobOptions options, TableId table) {
-        return TableIdentifier.of(options.namespaceOf(table), table.table());
+        return options.lakeTableOf(table);
     }
 
-    /** Creates missing lake tables; returns each table's schema, read while the catalog is open. */
-    private static Map<TableId, org.apache.iceberg.Schema> ensureLakeTables(CatalogLoader loader, ChangelogJobOptions options,
-            Map<TableId, TableSchema> sources) {
-        Catalog catalog = loader.loadCatalog();
-        try {
-            Map<TableId, org.apache.iceberg.Schema> tables = new LinkedHashMap<>();
-            for (Map.Entry<TableId, TableSchema> e : sources.entrySet()) {
-                Table table = IcebergTables.ensure(catalog, identifier(options, e.getKey()), e.getValue(), Map.of());
-                tables.put(e.getKey(), table.schema());
+    /**
+     * Opens the catalog here, before any task does: a reachable catalog is checked at submission, and a JDBC catalog
+     * creates or upgrades its own tables once, not concurrently from every task (SQLite refuses that race).
+     */
+    private static void openCatalogOnce(ChangelogJobOptions options) {
+        org.apache.iceberg.catalog.Catalog catalog = LakeCatalogs.open(options.catalog());
+        if (catalog instanceof java.io.Closeable) {
+            try {
+                ((java.io.Closeable) catalog).close();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            return tables;
-        } finally {
-            if (catalog instanceof Closeable) {
+        }
+    }
+
+    /** Refuses to start when cleaning rules or partitioning do not fit a known table, naming the table and the rule. */
+    static void checkTables(ChangelogJobOptions options, Map<TableId, TableSchema> known) {
+        List<String> problems = new java.util.ArrayList<>();
+        for (Map.Entry<TableId, TableSchema> e : known.entrySet()) {
+            TableOptions t = options.optionsFor(e.getKey());
+            TableSchema out = e.getValue();
+            if (!t.cleaning().isEmpty()) {
                 try {
-                    ((Closeable) catalog).close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    out = t.cleaning().compile(e.getValue()).outputSchema();
+                } catch (Exception ex) {
+                    problems.add("tables entry " + t + ", table " + e.getKey() + ": " + ex.getMessage());
+                    continue;
                 }
             }
+            try {
+                IcebergTables.checkPartitioning(out, t.partitionBy());
+            } catch (IllegalArgumentException ex) {
+                problems.add("tables entry " + t + ", table " + e.getKey() + ": " + ex.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("the tables' configuration does not fit their columns:\n  - "
+                    + String.join("\n  - ", problems));
         }
     }
 

@@ -36,6 +36,12 @@ public final class ChangelogJobOptions implements Serializable {
     final Duration dedupeStateTtl;
     final TablesWithoutPrimaryKey tablesWithoutPrimaryKey;
     final String deadLetterTopic;
+    final List<TableOptions> tableOptions;
+    final TableOptions unnamedTables;
+    final java.util.Map<String, String> kafkaProperties;
+    final Duration topicDiscoveryInterval;
+    final long maxChangeBytes;
+    final int maxDeadLetterBytes;
 
     private ChangelogJobOptions(Builder b) {
         this.bootstrapServers = Objects.requireNonNull(b.bootstrapServers, "bootstrapServers");
@@ -51,13 +57,30 @@ public final class ChangelogJobOptions implements Serializable {
         this.dedupeStateTtl = b.dedupeStateTtl;
         this.tablesWithoutPrimaryKey = b.tablesWithoutPrimaryKey;
         this.deadLetterTopic = b.deadLetterTopic != null ? b.deadLetterTopic : topicPrefix + ".dead-letters";
-        if (databases.isEmpty() && tables.isEmpty()) {
+        this.tableOptions = List.copyOf(b.tableOptions);
+        this.unnamedTables = TableOptions.defaults(b.schemaEvolution);
+        this.kafkaProperties = java.util.Map.copyOf(b.kafkaProperties);
+        this.topicDiscoveryInterval = b.topicDiscoveryInterval;
+        this.maxChangeBytes = b.maxChangeBytes;
+        this.maxDeadLetterBytes = b.maxDeadLetterBytes;
+        if (databases.isEmpty() && tables.isEmpty() && tableOptions.isEmpty()) {
             throw new IllegalArgumentException("the changelog job needs databases or tables to mirror");
         }
         if (checkpointInterval.compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException("checkpoint interval " + checkpointInterval + " is below 100 ms");
         }
     }
+
+    public static final String DEFAULT_TOPIC_PREFIX = "changelake";
+    public static final String DEFAULT_GROUP_ID = "changelake-changelog";
+    public static final String DEFAULT_CHECKPOINT_INTERVAL = "30s";
+    public static final String DEFAULT_TOPIC_DISCOVERY_INTERVAL = "30s";
+    public static final int DEFAULT_PARALLELISM = 2;
+
+    /** 16 MiB: far above any sane row, well below a task's memory. */
+    public static final long DEFAULT_MAX_CHANGE_BYTES = 16L << 20;
+    /** Under the 1 MB default of Kafka brokers and MSK, with room for the headers. */
+    public static final int DEFAULT_MAX_DEAD_LETTER_BYTES = 900 * 1024;
 
     public static Builder builder() {
         return new Builder();
@@ -68,7 +91,58 @@ public final class ChangelogJobOptions implements Serializable {
         return builder().bootstrapServers(bootstrapServers).topicPrefix(topicPrefix).databases(databases).tables(tables)
                 .groupId(groupId).catalog(catalog).namespace(namespace).checkpointInterval(checkpointInterval)
                 .checkpointDir(checkpointDir).parallelism(parallelism).dedupeStateTtl(dedupeStateTtl)
-                .tablesWithoutPrimaryKey(tablesWithoutPrimaryKey).deadLetterTopic(deadLetterTopic);
+                .tablesWithoutPrimaryKey(tablesWithoutPrimaryKey).deadLetterTopic(deadLetterTopic)
+                .tableOptions(tableOptions).schemaEvolution(unnamedTables.schemaEvolution())
+                .kafkaProperties(kafkaProperties).topicDiscoveryInterval(topicDiscoveryInterval)
+                .maxChangeBytes(maxChangeBytes).maxDeadLetterBytes(maxDeadLetterBytes);
+    }
+
+    /** Whether the job mirrors {@code table}: named, in a mirrored database, or matched by a table entry. */
+    public boolean mirrors(TableId table) {
+        return tables.contains(table) || databases.contains(table.database())
+                || tableOptions.stream().anyMatch(t -> t.matches(table));
+    }
+
+    /** The settings of {@code table}: the first table entry that matches it, else the defaults. */
+    public TableOptions optionsFor(TableId table) {
+        for (TableOptions t : tableOptions) {
+            if (t.matches(table)) {
+                return t;
+            }
+        }
+        return unnamedTables;
+    }
+
+    public List<TableOptions> tableOptions() {
+        return tableOptions;
+    }
+
+    /**
+     * The change topics of every table the job mirrors, as one pattern, so a table created later (or newly matched
+     * after a restart with a changed configuration) is picked up by topic discovery without touching the others.
+     */
+    public java.util.regex.Pattern topicPattern() {
+        List<String> alternatives = new java.util.ArrayList<>();
+        databases.forEach(db -> alternatives.add(java.util.regex.Pattern.quote(db) + "\\.[^.]+"));
+        tables.forEach(t -> alternatives.add(java.util.regex.Pattern.quote(t.database() + "." + t.table())));
+        for (TableOptions t : tableOptions) {
+            alternatives.add(t.name() != null
+                    ? java.util.regex.Pattern.quote(t.name().database() + "." + t.name().table()) : "(?:" + t.regex().pattern() + ")");
+        }
+        return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topicPrefix) + "\\.(?:"
+                + String.join("|", alternatives) + ")");
+    }
+
+    /** The lake table a source table is mirrored to. */
+    public org.apache.iceberg.catalog.TableIdentifier lakeTableOf(TableId table) {
+        TableOptions t = optionsFor(table);
+        String ns = t.namespace() != null ? t.namespace() : namespaceOf(table);
+        return org.apache.iceberg.catalog.TableIdentifier.of(ns, t.lakeTable(table));
+    }
+
+    /** Extra Kafka client properties (security, TLS) for every client of the job. */
+    public java.util.Map<String, String> kafkaProperties() {
+        return kafkaProperties;
     }
 
     public String bootstrapServers() {
@@ -122,18 +196,36 @@ public final class ChangelogJobOptions implements Serializable {
 
     public static final class Builder {
         private String bootstrapServers;
-        private String topicPrefix = "changelake";
+        private String topicPrefix = DEFAULT_TOPIC_PREFIX;
         private List<String> databases = List.of();
         private List<TableId> tables = List.of();
-        private String groupId = "changelake-changelog";
+        private String groupId = DEFAULT_GROUP_ID;
         private CatalogOptions catalog;
         private String namespace;
-        private Duration checkpointInterval = Duration.ofSeconds(30);
+        private Duration checkpointInterval = org.apache.flink.util.TimeUtils.parseDuration(DEFAULT_CHECKPOINT_INTERVAL);
         private String checkpointDir;
-        private int parallelism = 2;
+        private int parallelism = DEFAULT_PARALLELISM;
         private Duration dedupeStateTtl = Duration.ofDays(7);
         private TablesWithoutPrimaryKey tablesWithoutPrimaryKey = TablesWithoutPrimaryKey.REFUSE;
         private String deadLetterTopic;
+        private List<TableOptions> tableOptions = List.of();
+        private SchemaEvolution schemaEvolution = SchemaEvolution.EVOLVE;
+        private java.util.Map<String, String> kafkaProperties = java.util.Map.of();
+        private Duration topicDiscoveryInterval = org.apache.flink.util.TimeUtils.parseDuration(DEFAULT_TOPIC_DISCOVERY_INTERVAL);
+        private long maxChangeBytes = DEFAULT_MAX_CHANGE_BYTES;
+        private int maxDeadLetterBytes = DEFAULT_MAX_DEAD_LETTER_BYTES;
+
+        /** Per-table settings, first match wins (see {@link TableOptions}). */
+        public Builder tableOptions(List<TableOptions> v) { tableOptions = v; return this; }
+        /** The schema-evolution mode of tables no table entry matches. */
+        public Builder schemaEvolution(SchemaEvolution v) { schemaEvolution = v; return this; }
+        public Builder kafkaProperties(java.util.Map<String, String> v) { kafkaProperties = v; return this; }
+        /** How often the job looks for change topics of new tables. */
+        public Builder topicDiscoveryInterval(Duration v) { topicDiscoveryInterval = v; return this; }
+        /** A change record larger than this is set aside, not decoded: one huge row must not exhaust a task's memory. */
+        public Builder maxChangeBytes(long v) { maxChangeBytes = v; return this; }
+        /** Key and value bytes of a dead letter above this are cut, so it fits the broker's message size. */
+        public Builder maxDeadLetterBytes(int v) { maxDeadLetterBytes = v; return this; }
 
         public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
         public Builder topicPrefix(String v) { topicPrefix = v; return this; }

@@ -87,7 +87,7 @@ public final class TableResolver {
     }
 
     private boolean wanted(TableId table) {
-        return options.tables().contains(table) || options.databases().contains(table.database());
+        return options.mirrors(table);
     }
 
     private static ConsumerRecord<byte[], byte[]> newestChange(KafkaConsumer<byte[], byte[]> consumer, List<PartitionInfo> partitions) {

@@ -11,7 +11,10 @@ import dev.changelake.schema.format.debezium.DebeziumJsonDecoder;
 import dev.changelake.schema.format.debezium.InformationSchemaFields;
 import java.net.URI;
 import java.time.Duration;
+import dev.changelake.jobs.changelog.SchemaEvolution;
+import dev.changelake.jobs.changelog.TableOptions;
 import java.util.List;
+import java.util.Map;
 
 /** A validated pipeline configuration, handing each stage its typed options. */
 public final class Pipeline {
@@ -24,11 +27,28 @@ public final class Pipeline {
     private final List<TableId> tables;
     private final CatalogOptions catalog;
     private final Duration checkpointInterval;
+    private final Tables tableSettings;
+
+    /** The per-table part of the configuration, validated. */
+    static final class Tables {
+        final List<TableOptions> entries;
+        final SchemaEvolution defaultEvolution;
+        final Map<String, String> kafkaProperties;
+        final Duration topicDiscoveryInterval;
+
+        Tables(List<TableOptions> entries, SchemaEvolution defaultEvolution, Map<String, String> kafkaProperties,
+                Duration topicDiscoveryInterval) {
+            this.entries = List.copyOf(entries);
+            this.defaultEvolution = defaultEvolution;
+            this.kafkaProperties = Map.copyOf(kafkaProperties);
+            this.topicDiscoveryInterval = topicDiscoveryInterval;
+        }
+    }
 
     Pipeline(PipelineConfig config, CaptureOptions.Flavour flavour,
             ChangelogJobOptions.TablesWithoutPrimaryKey tablesWithoutPrimaryKey, Encoding encoding, URI avroSchemaStore,
             String password, List<TableId> tables,
-            CatalogOptions catalog, Duration checkpointInterval) {
+            CatalogOptions catalog, Duration checkpointInterval, Tables tableSettings) {
         this.config = config;
         this.flavour = flavour;
         this.tablesWithoutPrimaryKey = tablesWithoutPrimaryKey;
@@ -38,11 +58,14 @@ public final class Pipeline {
         this.tables = List.copyOf(tables);
         this.catalog = catalog;
         this.checkpointInterval = checkpointInterval;
+        this.tableSettings = tableSettings;
     }
 
     public CaptureOptions captureOptions() {
         List<String> databases = new java.util.ArrayList<>(config.source.databases);
         tables.stream().map(TableId::database).filter(d -> !databases.contains(d)).forEach(databases::add);
+        tableSettings.entries.stream().map(TableOptions::name).filter(java.util.Objects::nonNull).map(TableId::database)
+                .filter(d -> !databases.contains(d)).forEach(databases::add);
         return CaptureOptions.builder().flavour(flavour).hostname(config.source.database.hostname)
                 .port(config.source.database.port).user(config.source.database.user).password(password)
                 .databases(databases).topicPrefix(config.source.topicPrefix)
@@ -80,6 +103,12 @@ public final class Pipeline {
                 .parallelism(config.job.parallelism)
                 .tablesWithoutPrimaryKey(tablesWithoutPrimaryKey)
                 .deadLetterTopic(config.deadLetters.topic)
+                .maxDeadLetterBytes(config.deadLetters.maxRecordBytes)
+                .maxChangeBytes(config.source.maxChangeBytes)
+                .tableOptions(tableSettings.entries)
+                .schemaEvolution(tableSettings.defaultEvolution)
+                .kafkaProperties(tableSettings.kafkaProperties)
+                .topicDiscoveryInterval(tableSettings.topicDiscoveryInterval)
                 .build();
     }
 

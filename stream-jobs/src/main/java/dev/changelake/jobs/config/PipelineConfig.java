@@ -1,103 +1,173 @@
 package dev.changelake.jobs.config;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.changelake.ingest.CaptureOptions;
+import dev.changelake.jobs.changelog.ChangelogJobOptions;
+import dev.changelake.jobs.changelog.SchemaEvolution;
+import dev.changelake.lake.catalog.CatalogOptions;
+import dev.changelake.schema.Encoding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code pipeline.yaml}, as bound by {@link PipelineConfigLoader}: kebab-case keys, unknown keys refused. Each section
- * turns into the typed options of its stage ({@code CaptureOptions}, {@code ChangelogJobOptions},
- * {@code CatalogOptions}); defaults live here.
- *
- * <pre>
- * source:
- *   database: {flavour: mariadb, hostname: db.internal, port: 3306, user: cdc, password: ${env:DB_PASSWORD}}
- *   kafka: {bootstrap-servers: "b-1.msk:9092", group-id: changelake-changelog}
- *   topic-prefix: changelake
- *   databases: [shop]          # every table with a primary key in these databases
- *   tables: [crm.accounts]     # and/or single tables
- *   tables-without-primary-key: refuse   # or append: an append-only changelog table
- *   encoding: json             # or avro, with avro-schema-store: file:///…
- * lake:
- *   catalog: {name: lake, type: jdbc, warehouse: s3://bucket/warehouse, properties: {uri: "jdbc:sqlite:/x.db"}}
- *   namespace: mirror          # default: the source database's name
- * checkpoint: {interval: 30s, dir: s3://bucket/checkpoints}
- * job: {parallelism: 2}
- * dead-letters: {topic: changelake.dead-letters}   # the default
- * </pre>
+ * {@code pipeline.yaml}, as bound by {@link PipelineConfigLoader}: kebab-case keys, unknown keys refused. This class
+ * tree is the one place that names every option, its default and its documentation: {@code docs/configuration.md}
+ * is generated from it ({@link ConfigDocs}) and the same keys load from MSF property groups ({@link PropertyGroups}).
+ * Each section turns into the typed options of its stage ({@code CaptureOptions}, {@code ChangelogJobOptions},
+ * {@code TableOptions}, {@code CatalogOptions}).
  */
 public final class PipelineConfig {
+    @JsonPropertyDescription("Where changes come from: the source database, the Kafka cluster, the change topics.")
     public Source source = new Source();
+    @JsonPropertyDescription("Per-table settings, by name or regular expression; the first entry that matches a table applies.")
+    public List<Table> tables = new ArrayList<>();
+    @JsonPropertyDescription("Where tables go.")
     public Lake lake = new Lake();
+    @JsonPropertyDescription("Flink checkpointing, which also paces lake commits.")
     public Checkpoint checkpoint = new Checkpoint();
+    @JsonPropertyDescription("The Flink job.")
     public Job job = new Job();
+    @JsonPropertyDescription("Where records the job cannot use are set aside, whole, with the reason in headers.")
     public DeadLetters deadLetters = new DeadLetters();
 
     /** Where changes come from. */
     public static final class Source {
+        @JsonPropertyDescription("The MySQL-protocol source database Debezium captures.")
         public Database database = new Database();
+        @JsonPropertyDescription("The Kafka (MSK) cluster the change topics live in.")
         public Kafka kafka = new Kafka();
-        public String topicPrefix = "changelake";
+        @JsonPropertyDescription("Debezium's topic prefix: the change topic of db.table is <prefix>.<db>.<table>.")
+        public String topicPrefix = ChangelogJobOptions.DEFAULT_TOPIC_PREFIX;
+        @JsonPropertyDescription("Databases whose every table with a primary key is mirrored.")
         public List<String> databases = new ArrayList<>();
+        @JsonPropertyDescription("Single tables to mirror, as <db>.<table> (tables entries with a name are mirrored too).")
         public List<String> tables = new ArrayList<>();
-        /**
-         * {@code json} (JsonConverter with embedded schemas), {@code json_without_schemas} (the job reads column types
-         * from the source's information_schema at start) or {@code avro} (single-object encoding, schemas in a store).
-         */
+        @JsonPropertyDescription("How the capture writes change records: json (JsonConverter with embedded schemas), "
+                + "json_without_schemas (the job reads column types from the source's information_schema at start) "
+                + "or avro (single-object encoding, writer schemas in avro-schema-store).")
+        @OneOf(enumType = Encoding.class)
         public String encoding = "json";
-        /** With {@code encoding: avro}: where the capture keeps writer schemas, e.g. {@code file:///var/lib/schemas}. */
+        @JsonPropertyDescription("With encoding avro: where the capture keeps writer schemas, e.g. file:///var/lib/changelake/schemas.")
         public String avroSchemaStore;
-        /** {@code refuse} (leave such tables out, logged) or {@code append} (an append-only changelog table). */
+        @JsonPropertyDescription("A table without primary key cannot be upserted: refuse leaves it out (logged), "
+                + "append mirrors it as an append-only changelog table.")
+        @OneOf(enumType = ChangelogJobOptions.TablesWithoutPrimaryKey.class)
         public String tablesWithoutPrimaryKey = "refuse";
+        @JsonPropertyDescription("A change record (key + value) larger than this many bytes is set aside as a dead "
+                + "letter rather than decoded, so one huge row cannot exhaust a task's memory.")
+        public long maxChangeBytes = ChangelogJobOptions.DEFAULT_MAX_CHANGE_BYTES;
     }
 
     /** The MySQL-protocol source database. */
     public static final class Database {
-        /** {@code mariadb} or {@code mysql} (MySQL 8, RDS / Aurora MySQL). */
+        @JsonPropertyDescription("mariadb, or mysql (MySQL 8, RDS / Aurora MySQL).")
+        @OneOf(enumType = CaptureOptions.Flavour.class)
         public String flavour = "mariadb";
+        @JsonPropertyDescription("Host name of the source database (required).")
         public String hostname;
+        @JsonPropertyDescription("TCP port of the source database.")
         public int port = 3306;
+        @JsonPropertyDescription("User the capture connects as (required).")
         public String user;
-        /** Write {@code ${env:NAME}} to read it from the environment rather than keep it in the file. */
+        @JsonPropertyDescription("Its password; write ${env:NAME} to read it from the environment instead of keeping it in the file.")
         public String password;
     }
 
     /** The Kafka (MSK) cluster the change topics live in. */
     public static final class Kafka {
+        @JsonPropertyDescription("Kafka bootstrap servers, host:port[,host:port] (required).")
         public String bootstrapServers;
-        public String groupId = "changelake-changelog";
+        @JsonPropertyDescription("Consumer group of the job; offsets are committed to it on each checkpoint, for monitoring.")
+        public String groupId = ChangelogJobOptions.DEFAULT_GROUP_ID;
+        @JsonPropertyDescription("Extra Kafka client properties for every client of the job (source and dead letters), "
+                + "e.g. security.protocol: SSL, ssl.truststore.location; ${env:NAME} is resolved in values.")
+        public Map<String, String> properties = new LinkedHashMap<>();
+        @JsonPropertyDescription("How often the job looks for change topics of new tables (a table created, or newly "
+                + "matched by a tables entry); they are picked up without a restart.")
+        @DurationString
+        public String topicDiscoveryInterval = ChangelogJobOptions.DEFAULT_TOPIC_DISCOVERY_INTERVAL;
+    }
+
+    /** One entry of {@code tables}: which tables, and how they are mirrored. */
+    public static final class Table {
+        @JsonPropertyDescription("The source table, <db>.<table>; give name or regex.")
+        public String name;
+        @JsonPropertyDescription("A Java regular expression matched against the whole <db>.<table>, e.g. shop\\.order_.*; "
+                + "it chooses among the change topics under the topic prefix.")
+        public String regex;
+        @JsonPropertyDescription("Lake namespace (database) of the table; default lake.namespace, else the source database's name.")
+        public String namespace;
+        @JsonPropertyDescription("Lake table name (only with name); default: the source table's name.")
+        public String table;
+        @JsonPropertyDescription("Lake table format.")
+        @OneOf({"iceberg"})
+        public String format = "iceberg";
+        @JsonPropertyDescription("Partition transforms of a new lake table, Iceberg style: col, identity(col), bucket(N, col), "
+                + "truncate(N, col), years/months/days/hours(col). With a primary key, only key columns: an upserted row must not change partition.")
+        public List<String> partitionBy = new ArrayList<>();
+        @JsonPropertyDescription("Table properties of a new lake table, e.g. write.target-file-size-bytes.")
+        public Map<String, String> properties = new LinkedHashMap<>();
+        @JsonPropertyDescription("What a column change at the source does: evolve (add columns, widen types in the lake), "
+                + "fail (set the change aside as a dead letter) or ignore (keep the lake schema); default lake.schema-evolution.")
+        @OneOf(enumType = SchemaEvolution.class)
+        public String schemaEvolution;
+        @JsonPropertyDescription("SQL condition a row must meet to be in the lake, e.g. status <> 'TEST'; a row that stops "
+                + "meeting it is deleted from the lake.")
+        public String filter;
+        @JsonPropertyDescription("Computed or rewritten columns, name: SQL expression, e.g. email: lower(trim(email)); "
+                + "masking: sha256(x), mask(x), mask(x, n), redact(x).")
+        public Map<String, String> columns = new LinkedHashMap<>();
+        @JsonPropertyDescription("Columns left out of the lake.")
+        public List<String> drop = new ArrayList<>();
     }
 
     /** Where tables go. */
     public static final class Lake {
+        @JsonPropertyDescription("The Iceberg catalog the lake tables are registered in.")
         public Catalog catalog = new Catalog();
+        @JsonPropertyDescription("Lake namespace of every table no tables entry places; default: the source database's name.")
         public String namespace;
+        @JsonPropertyDescription("Schema-evolution mode of tables whose entry does not set one: evolve, fail or ignore.")
+        @OneOf(enumType = SchemaEvolution.class)
+        public String schemaEvolution = "evolve";
     }
 
     /** The Iceberg catalog. */
     public static final class Catalog {
+        @JsonPropertyDescription("Catalog name.")
         public String name = "lake";
-        /** {@code jdbc}, {@code glue} or {@code rest}. */
+        @JsonPropertyDescription("jdbc (Iceberg's JDBC catalog), glue (AWS Glue Data Catalog) or rest.")
+        @OneOf(enumType = CatalogOptions.Type.class)
         public String type = "jdbc";
+        @JsonPropertyDescription("Where table data and metadata go, e.g. s3://bucket/warehouse (required).")
         public String warehouse;
+        @JsonPropertyDescription("Iceberg catalog properties, e.g. uri, s3.endpoint.")
         public Map<String, String> properties = new LinkedHashMap<>();
     }
 
     /** Flink checkpointing. */
     public static final class Checkpoint {
-        public String interval = "30s";
+        @JsonPropertyDescription("Checkpoint interval; each checkpoint commits to the lake, so it is also the freshness of the lake.")
+        @DurationString
+        public String interval = ChangelogJobOptions.DEFAULT_CHECKPOINT_INTERVAL;
+        @JsonPropertyDescription("Where checkpoints go, a Flink file system URI: file:///…, s3://… (required).")
         public String dir;
     }
 
-    /** Where records the job cannot use are set aside, whole, with the reason in headers. */
+    /** Where records the job cannot use are set aside. */
     public static final class DeadLetters {
-        /** Default: {@code <topic-prefix>.dead-letters}. */
+        @JsonPropertyDescription("Kafka topic of dead letters; default <topic-prefix>.dead-letters.")
         public String topic;
+        @JsonPropertyDescription("Key and value bytes of a dead letter beyond this are cut (the original size goes in a "
+                + "header), so it fits the broker's maximum message size.")
+        public int maxRecordBytes = ChangelogJobOptions.DEFAULT_MAX_DEAD_LETTER_BYTES;
     }
 
     /** The Flink job. */
     public static final class Job {
-        public int parallelism = 2;
+        @JsonPropertyDescription("Parallelism of the job's operators and lake writers.")
+        public int parallelism = ChangelogJobOptions.DEFAULT_PARALLELISM;
     }
 }

@@ -20,6 +20,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import dev.changelake.jobs.changelog.SchemaEvolution;
+import dev.changelake.jobs.changelog.TableOptions;
+import dev.changelake.jobs.clean.CleaningRules;
+import dev.changelake.lake.iceberg.PartitionTransforms;
 import java.util.stream.Collectors;
 import org.apache.flink.util.TimeUtils;
 
@@ -43,9 +49,35 @@ public final class PipelineConfigLoader {
 
     public Pipeline load(Path file) throws ConfigException {
         String name = file.toString();
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = YAML.readTree(Files.readAllBytes(file));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ConfigException(name, List.of("not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")")));
+        } catch (IOException e) {
+            throw new ConfigException(name, List.of("cannot read the file: " + e.getMessage()));
+        }
+        return load(name, tree);
+    }
+
+    /**
+     * Loads the configuration from Managed Service for Apache Flink's runtime property groups, the same keys as
+     * {@code pipeline.yaml} (see {@link PropertyGroups}); {@code name} says where they came from, for errors.
+     */
+    public Pipeline load(String name, Map<String, java.util.Properties> propertyGroups) throws ConfigException {
+        try {
+            return load(name, PropertyGroups.toTree(propertyGroups));
+        } catch (ConfigException e) {
+            throw new ConfigException(name, e.problems());
+        }
+    }
+
+    private Pipeline load(String name, com.fasterxml.jackson.databind.JsonNode tree) throws ConfigException {
         PipelineConfig config;
         try {
-            config = YAML.readValue(Files.readAllBytes(file), PipelineConfig.class);
+            config = tree == null || tree.isMissingNode() || tree.isNull() ? null : YAML.treeToValue(tree, PipelineConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(name, List.of(path(e) + ": unknown key; accepted here: "
                     + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "))));
@@ -55,7 +87,7 @@ public final class PipelineConfigLoader {
             throw new ConfigException(name, List.of("cannot read the file: " + e.getMessage()));
         }
         if (config == null) {
-            throw new ConfigException(name, List.of("the file is empty"));
+            throw new ConfigException(name, List.of("the configuration is empty"));
         }
         return validate(name, config);
     }
@@ -82,8 +114,26 @@ public final class PipelineConfigLoader {
                 problems.add("source.tables[" + i + "]: " + e.getMessage());
             }
         }
-        if (c.source.databases.isEmpty() && c.source.tables.isEmpty()) {
-            problems.add("source: name the tables to mirror in source.databases (every table of a database) or source.tables (<db>.<table>)");
+        if (c.source.databases.isEmpty() && c.source.tables.isEmpty() && c.tables.isEmpty()) {
+            problems.add("source: name the tables to mirror in source.databases (every table of a database), "
+                    + "source.tables (<db>.<table>) or tables (entries by name or regex)");
+        }
+        if (c.source.maxChangeBytes < 1024) {
+            problems.add("source.max-change-bytes: " + c.source.maxChangeBytes + " is below 1024 bytes");
+        }
+        SchemaEvolution defaultEvolution = oneOf(problems, "lake.schema-evolution", c.lake.schemaEvolution, SchemaEvolution.class);
+        List<TableOptions> tableOptions = new ArrayList<>();
+        for (int i = 0; i < c.tables.size(); i++) {
+            TableOptions t = tableOptions(problems, "tables[" + i + "]", c.tables.get(i), defaultEvolution);
+            if (t != null) {
+                tableOptions.add(t);
+            }
+        }
+        Duration discovery = duration(problems, "source.kafka.topic-discovery-interval", c.source.kafka.topicDiscoveryInterval);
+        Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+        c.source.kafka.properties.forEach((k, v) -> kafkaProperties.put(k, resolve(problems, "source.kafka.properties." + k, v)));
+        if (c.deadLetters.maxRecordBytes < 1024) {
+            problems.add("dead-letters.max-record-bytes: " + c.deadLetters.maxRecordBytes + " is below 1024 bytes");
         }
         ChangelogJobOptions.TablesWithoutPrimaryKey noKey = oneOf(problems, "source.tables-without-primary-key",
                 c.source.tablesWithoutPrimaryKey, ChangelogJobOptions.TablesWithoutPrimaryKey.class);
@@ -124,8 +174,55 @@ public final class PipelineConfigLoader {
             throw new ConfigException(name, problems);
         }
         return new Pipeline(c, flavour, noKey, encoding, schemaStore, password, tables,
-                new CatalogOptions(c.lake.catalog.name, catalogType, c.lake.catalog.warehouse, catalogProperties), interval);
+                new CatalogOptions(c.lake.catalog.name, catalogType, c.lake.catalog.warehouse, catalogProperties), interval,
+                new Pipeline.Tables(tableOptions, defaultEvolution, kafkaProperties, discovery));
     }
+
+    /** One {@code tables} entry, every problem named by its path; null when it has problems. */
+    private static TableOptions tableOptions(List<String> problems, String path, PipelineConfig.Table t,
+            SchemaEvolution defaultEvolution) {
+        int before = problems.size();
+        TableId name = null;
+        Pattern regex = null;
+        if ((t.name == null) == (t.regex == null)) {
+            problems.add(path + ": give either name (<db>.<table>) or regex (matched against <db>.<table>), not "
+                    + (t.name == null ? "neither" : "both"));
+        } else if (t.name != null) {
+            try {
+                name = TableId.parse(t.name);
+            } catch (IllegalArgumentException e) {
+                problems.add(path + ".name: " + e.getMessage());
+            }
+        } else {
+            try {
+                regex = Pattern.compile(t.regex);
+            } catch (PatternSyntaxException e) {
+                problems.add(path + ".regex: '" + t.regex + "' is not a regular expression: " + e.getDescription()
+                        + " at index " + e.getIndex());
+            }
+        }
+        if (t.table != null && t.regex != null) {
+            problems.add(path + ".table: a lake table name applies to one source table; use it with name, not regex");
+        }
+        oneOf(problems, path + ".format", t.format, Format.class);
+        PartitionTransforms partitioning = null;
+        try {
+            partitioning = PartitionTransforms.parse(t.partitionBy);
+        } catch (IllegalArgumentException e) {
+            problems.add(path + ".partition-by: " + e.getMessage());
+        }
+        SchemaEvolution evolution = t.schemaEvolution == null ? defaultEvolution
+                : oneOf(problems, path + ".schema-evolution", t.schemaEvolution, SchemaEvolution.class);
+        CleaningRules cleaning = CleaningRules.of(t.filter, t.columns, t.drop);
+        problems.addAll(cleaning.syntaxProblems(path));
+        if (problems.size() > before || evolution == null) {
+            return null;
+        }
+        return new TableOptions(name, regex, t.namespace, t.table, partitioning, t.properties, evolution, cleaning);
+    }
+
+    /** Lake table formats; Delta Lake is planned. */
+    private enum Format { ICEBERG }
 
     private String resolve(List<String> problems, String path, String value) {
         if (value == null || !value.startsWith("${env:") || !value.endsWith("}")) {

@@ -9,11 +9,16 @@ public final class DeadLetter implements Serializable {
 
     public final RawChange record;
     public final String stage;
+    /** A short, stable name of the kind of problem ({@code undecodable}, {@code null-key}, …), for metrics and filters. */
+    public final String code;
     public final String reason;
+    public final long failedAtMillis;
 
-    public DeadLetter(RawChange record, String stage, String reason) {
+    public DeadLetter(RawChange record, String stage, String code, String reason) {
         this.record = record;
         this.stage = stage;
+        this.code = code;
         this.reason = reason;
+        this.failedAtMillis = System.currentTimeMillis();
     }
 }

@@ -18,12 +18,14 @@ public final class DeadLetters {
      * Sends {@code letters} to {@code topic}. The transaction timeout stays under MSK's default broker maximum
      * (15 min), and above any sane checkpoint interval.
      */
-    public static void sinkTo(DataStream<DeadLetter> letters, String bootstrapServers, String topic, String transactionalIdPrefix) {
+    public static void sinkTo(DataStream<DeadLetter> letters, String bootstrapServers, String topic, String transactionalIdPrefix,
+            java.util.Map<String, String> kafkaProperties, int maxRecordBytes) {
         Properties producer = new Properties();
+        producer.putAll(kafkaProperties);
         producer.setProperty("transaction.timeout.ms", String.valueOf(15 * 60 * 1000));
         letters.sinkTo(KafkaSink.<DeadLetter>builder()
                         .setBootstrapServers(bootstrapServers)
-                        .setRecordSerializer(new DeadLetterSerializer(topic))
+                        .setRecordSerializer(new DeadLetterSerializer(topic, maxRecordBytes))
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                         .setTransactionalIdPrefix(transactionalIdPrefix)
                         .setKafkaProducerConfig(producer)

@@ -13,22 +13,33 @@ import dev.changelake.schema.TableId;
 import dev.changelake.schema.WriterSchemaUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Set;
+import dev.changelake.lake.catalog.CatalogOptions;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DecodeFunctionTest {
-    static final Set<TableId> TABLES = Set.of(new TableId("shop", "orders"));
-
     @TempDir
     Path emptySchemaStore;
+    @TempDir
+    Path lake;
+
+    /** Mirrors shop.orders into a JDBC catalog on the local file system. */
+    ChangelogJobOptions options() {
+        Map<String, String> catalog = Map.of("uri", "jdbc:sqlite:" + lake.resolve("catalog.db"), "jdbc.schema-version", "V1",
+                "io-impl", "org.apache.iceberg.hadoop.HadoopFileIO");
+        return ChangelogJobOptions.builder().bootstrapServers("127.0.0.1:9").tables(List.of(new TableId("shop", "orders")))
+                .catalog(new CatalogOptions("lake", CatalogOptions.Type.JDBC, lake.resolve("warehouse").toUri().toString(), catalog))
+                .checkpointDir(lake.resolve("checkpoints").toUri().toString()).build();
+    }
 
     @Test
     void recordThatIsNotJsonIsSetAsideWholeWithItsReasonAndTheNextOneStillDecodes() throws Exception {
         try (OneInputStreamOperatorTestHarness<RawChange, ChangeRecord> harness = ProcessFunctionTestHarnesses
-                .forProcessFunction(new DecodeFunction(ChangeDecoders.forEncoding(Encoding.JSON, null), TABLES))) {
+                .forProcessFunction(new DecodeFunction(ChangeDecoders.forEncoding(Encoding.JSON, null), options()))) {
             harness.processElement(new RawChange("changelake.shop.orders", 0, 7, null, "not json".getBytes(StandardCharsets.UTF_8)), 0);
             harness.processElement(new RawChange("changelake.shop.orders", 0, 8, resource("orders-key.json"), resource("orders-update.json")), 0);
 
@@ -48,7 +59,7 @@ class DecodeFunctionTest {
         String truncate = new String(resource("orders-update.json"), StandardCharsets.UTF_8)
                 .replace("\"op\": \"u\"", "\"op\": \"t\"");
         try (OneInputStreamOperatorTestHarness<RawChange, ChangeRecord> harness = ProcessFunctionTestHarnesses
-                .forProcessFunction(new DecodeFunction(ChangeDecoders.forEncoding(Encoding.JSON, null), TABLES))) {
+                .forProcessFunction(new DecodeFunction(ChangeDecoders.forEncoding(Encoding.JSON, null), options()))) {
             harness.processElement(new RawChange("changelake.shop.orders", 0, 12, null, truncate.getBytes(StandardCharsets.UTF_8)), 0);
 
             assertThat(harness.extractOutputValues()).isEmpty();
@@ -63,7 +74,7 @@ class DecodeFunctionTest {
     void missingWriterSchemaFailsTheJobInsteadOfSkippingTheRecord() throws Exception {
         byte[] unknownSchema = {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0}; // single-object header, unknown fingerprint
         try (OneInputStreamOperatorTestHarness<RawChange, ChangeRecord> harness = ProcessFunctionTestHarnesses
-                .forProcessFunction(new DecodeFunction(ChangeDecoders.forEncoding(Encoding.AVRO, emptySchemaStore.toUri()), TABLES))) {
+                .forProcessFunction(new DecodeFunction(ChangeDecoders.forEncoding(Encoding.AVRO, emptySchemaStore.toUri()), options()))) {
             assertThatThrownBy(() -> harness.processElement(new RawChange("changelake.shop.orders", 1, 99, unknownSchema, unknownSchema), 0))
                     .isInstanceOf(WriterSchemaUnavailableException.class)
                     .hasMessageContaining("changelake.shop.orders/1@99");

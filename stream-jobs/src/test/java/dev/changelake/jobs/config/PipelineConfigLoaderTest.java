@@ -56,7 +56,7 @@ class PipelineConfigLoaderTest {
         String typo = VALID.replace("bootstrap-servers:", "bootstrap-server:");
         assertThatThrownBy(() -> loader.load(write(typo)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("source.kafka.bootstrap-server: unknown key; accepted here: bootstrap-servers, group-id");
+                .hasMessageContaining("source.kafka.bootstrap-server: unknown key; accepted here: bootstrap-servers, group-id, properties, topic-discovery-interval");
     }
 
     @Test
@@ -123,5 +123,93 @@ class PipelineConfigLoaderTest {
     void wrongValueTypeNamesThePath() throws Exception {
         assertThatThrownBy(() -> loader.load(write(VALID.replace("port: 3307", "port: many"))))
                 .hasMessageContaining("source.database.port");
+    }
+
+    static final String TABLES = String.join("\n",
+            "tables:",
+            "  - name: shop.accounts",
+            "    namespace: crm",
+            "    table: accounts_masked",
+            "    partition-by: ['bucket(16, id)']",
+            "    properties: {write.target-file-size-bytes: '134217728'}",
+            "    schema-evolution: fail",
+            "    filter: \"status <> 'TEST'\"",
+            "    columns: {email: 'lower(trim(email))', ssn: 'mask(ssn)'}",
+            "    drop: [internal_flag]",
+            "  - regex: 'shop\\.item_[0-9]+'",
+            "");
+
+    @Test
+    void tableEntriesByNameAndRegexCarryTheirLakeNameRulesAndModes() throws Exception {
+        ChangelogJobOptions job = loader.load(write(VALID + TABLES)).jobOptions();
+
+        TableId accounts = new TableId("shop", "accounts");
+        assertThat(job.mirrors(accounts)).isTrue();
+        assertThat(job.mirrors(new TableId("shop", "item_12"))).isTrue();
+        assertThat(job.lakeTableOf(accounts).toString()).isEqualTo("crm.accounts_masked");
+        assertThat(job.optionsFor(accounts).schemaEvolution()).isEqualTo(dev.changelake.jobs.changelog.SchemaEvolution.FAIL);
+        assertThat(job.optionsFor(accounts).partitionBy().sourceColumns()).containsExactly("id");
+        assertThat(job.optionsFor(accounts).cleaning().isEmpty()).isFalse();
+        assertThat(job.optionsFor(new TableId("shop", "item_3")).schemaEvolution())
+                .as("the lake-wide default").isEqualTo(dev.changelake.jobs.changelog.SchemaEvolution.EVOLVE);
+        assertThat(job.topicPattern().matcher("changelake.shop.item_7").matches()).isTrue();
+        assertThat(job.topicPattern().matcher("changelake.crm.accounts").matches()).isTrue();
+        assertThat(job.topicPattern().matcher("changelake.other.item_7").matches()).isFalse();
+    }
+
+    @Test
+    void badTableEntriesAreRefusedWithTheirPathsAndTheFix() throws Exception {
+        String bad = VALID + String.join("\n",
+                "tables:",
+                "  - name: shop.accounts",
+                "    regex: 'shop\\..*'",
+                "  - regex: 'shop\\.(item'",
+                "  - name: shop.orders",
+                "    partition-by: ['bucket(id)']",
+                "    schema-evolution: sometimes",
+                "    format: parquet",
+                "  - name: shop.payments",
+                "    filter: \"status <> 'TEST\"",
+                "    columns: {email: 'lower(trim(email)'}",
+                "");
+        assertThatThrownBy(() -> loader.load(write(bad)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tables[0]: give either name (<db>.<table>) or regex")
+                .hasMessageContaining("tables[1].regex: 'shop\\.(item' is not a regular expression")
+                .hasMessageContaining("tables[2].partition-by: 'bucket(id)' is not a partition transform; accepted: ")
+                .hasMessageContaining("tables[2].schema-evolution: 'sometimes' is not one of evolve, fail, ignore")
+                .hasMessageContaining("tables[2].format: 'parquet' is not one of iceberg")
+                .hasMessageContaining("tables[3].filter")
+                .hasMessageContaining("tables[3].columns.email");
+    }
+
+    @Test
+    void propertyGroupsLoadTheSameKeysAsTheYamlFile() throws Exception {
+        Map<String, java.util.Properties> groups = new java.util.LinkedHashMap<>();
+        groups.put("source", props("database.flavour", "mysql", "database.hostname", "db.internal", "database.port", "3307",
+                "database.user", "cdc", "database.password", "${env:DB_PASSWORD}", "kafka.bootstrap-servers", "b-1:9092",
+                "databases.0", "shop", "tables.0", "crm.accounts"));
+        groups.put("lake", props("catalog.type", "glue", "catalog.warehouse", "s3://bucket/warehouse",
+                "catalog.properties[glue.skip-name-validation]", "true"));
+        groups.put("checkpoint", props("interval", "45s", "dir", "s3://bucket/checkpoints"));
+        groups.put("job", props("parallelism", "4"));
+        groups.put("tables", props("0.name", "shop.accounts", "0.columns.email", "lower(email)", "0.schema-evolution", "ignore"));
+
+        ChangelogJobOptions fromGroups = loader.load("runtime properties", groups).jobOptions();
+
+        assertThat(fromGroups.databases()).containsExactly("shop");
+        assertThat(fromGroups.tables()).containsExactly(new TableId("crm", "accounts"));
+        assertThat(fromGroups.catalog().properties()).containsEntry("glue.skip-name-validation", "true");
+        assertThat(fromGroups.optionsFor(new TableId("shop", "accounts")).schemaEvolution())
+                .isEqualTo(dev.changelake.jobs.changelog.SchemaEvolution.IGNORE);
+        assertThat(fromGroups.bootstrapServers()).isEqualTo(loader.load(write(VALID)).jobOptions().bootstrapServers());
+    }
+
+    private static java.util.Properties props(String... kv) {
+        java.util.Properties p = new java.util.Properties();
+        for (int i = 0; i < kv.length; i += 2) {
+            p.setProperty(kv[i], kv[i + 1]);
+        }
+        return p;
     }
 }

@@ -53,6 +53,7 @@ final class DebeziumAvroEnvelope {
 
     /** The columns of each row / key record schema seen, in field order. Schemas are few; records are many. */
     private final Map<Schema, List<Column>> columns = new HashMap<>();
+    private final SchemaCache<List<Schema>> schemas = new SchemaCache<>();
 
     Optional<ChangeRecord> change(GenericRecord key, GenericRecord value) throws DecodeException {
         Op op = op(value);
@@ -74,15 +75,30 @@ final class DebeziumAvroEnvelope {
             SourcePosition position = new SourcePosition(snapshot != null && !"false".equals(snapshot.toString()),
                     SourcePosition.fileSequence(file == null ? "" : file.toString()), number(source, "pos").longValue(),
                     number(source, "row").intValue(), gtid == null ? null : gtid.toString());
+            TableSchema schema = op == Op.TRUNCATE ? null : schema(table, key, value);
             return Optional.of(new ChangeRecord(table, op, keyValues, before, after, position,
-                    number(source, "ts_ms").longValue()));
+                    number(source, "ts_ms").longValue(), schema));
         } catch (IllegalArgumentException e) {
             throw new DecodeException("bad source block of " + table + ": " + e.getMessage(), e);
         }
     }
 
     TableSchema schema(GenericRecord key, GenericRecord value) throws DecodeException {
-        TableId table = table(source(value));
+        return schema(table(source(value)), key, value);
+    }
+
+    private TableSchema schema(TableId table, GenericRecord key, GenericRecord value) throws DecodeException {
+        // Avro schemas are interned by the readers; the value schema names every column, the key schema the key.
+        List<Schema> id = java.util.Arrays.asList(value.getSchema(), key == null ? null : key.getSchema());
+        TableSchema known = schemas.get(id);
+        if (known == null) {
+            known = readSchema(table, key, value);
+            schemas.put(id, known);
+        }
+        return known;
+    }
+
+    private TableSchema readSchema(TableId table, GenericRecord key, GenericRecord value) throws DecodeException {
         Schema rowSchema = rowSchema(value.getSchema(), "after");
         if (rowSchema == null) {
             throw new DecodeException("the envelope schema of " + table + " has no 'after' record");

@@ -42,6 +42,7 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
     }
 
     private transient ObjectMapper mapper;
+    private transient SchemaCache<JsonNode> schemas;
 
     @Override
     public Optional<ChangeRecord> decode(byte[] key, byte[] value) throws DecodeException {
@@ -67,7 +68,9 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
             SourcePosition position = new SourcePosition(!"false".equals(snapshot),
                     SourcePosition.fileSequence(source.path("file").asText("")), source.path("pos").asLong(),
                     source.path("row").asInt(), source.hasNonNull("gtid") ? source.get("gtid").asText() : null);
-            return Optional.of(new ChangeRecord(table, op, keyValues, before, after, position, source.path("ts_ms").asLong()));
+            TableSchema schema = op == Op.TRUNCATE ? null : schema(table, envelope, key);
+            return Optional.of(new ChangeRecord(table, op, keyValues, before, after, position,
+                    source.path("ts_ms").asLong(), schema));
         } catch (IllegalArgumentException e) {
             throw new DecodeException("bad source block of " + table + ": " + e.getMessage(), e);
         }
@@ -79,7 +82,25 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
             throw new DecodeException("a tombstone carries no schema");
         }
         Envelope envelope = envelope(value);
-        TableId table = table(envelope.payload);
+        return schema(table(envelope.payload), envelope, key);
+    }
+
+    /** The schema the envelope describes; schemas are few and records many, so the last few are kept. */
+    private TableSchema schema(TableId table, Envelope envelope, byte[] key) throws DecodeException {
+        if (schemas == null) {
+            schemas = new SchemaCache<>();
+        }
+        // A table's key columns only change with its columns, and the row schema names every column.
+        TableSchema known = schemas.get(envelope.schema);
+        if (known != null && (key == null) == known.primaryKey().isEmpty()) {
+            return known;
+        }
+        TableSchema schema = readSchema(table, envelope, key);
+        schemas.put(envelope.schema, schema);
+        return schema;
+    }
+
+    private TableSchema readSchema(TableId table, Envelope envelope, byte[] key) throws DecodeException {
         JsonNode rowSchema = fieldSchema(envelope.schema, "after");
         if (rowSchema == null) {
             throw new DecodeException("the envelope schema of " + table + " has no 'after' struct");

@@ -1,0 +1,68 @@
+package dev.changelake.jobs.changelog;
+
+import dev.changelake.lake.iceberg.ChangeRowConverter;
+import dev.changelake.lake.iceberg.IcebergSchemas;
+import dev.changelake.schema.ChangeRecord;
+import dev.changelake.schema.TableSchema;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.util.Collector;
+import org.apache.iceberg.DistributionMode;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.flink.sink.dynamic.DynamicRecord;
+import org.apache.iceberg.flink.sink.dynamic.DynamicRecordGenerator;
+
+/**
+ * Turns a shaped change ({@link TableShaper}) into the record Iceberg's dynamic sink writes: the lake table, the
+ * schema the row is written with (the sink evolves the table to it first), the configured partitioning, and for a
+ * table with primary key an upsert on the key. Rows are spread over writers by the key, so all changes of a key in a
+ * checkpoint go to one writer, in order.
+ */
+final class LakeRecordGenerator implements DynamicRecordGenerator<ChangeRecord> {
+    private static final long serialVersionUID = 1L;
+
+    private final ChangelogJobOptions options;
+    private transient Map<TableSchema, Target> targets;
+
+    LakeRecordGenerator(ChangelogJobOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public void generate(ChangeRecord change, Collector<DynamicRecord> out) {
+        if (targets == null) {
+            targets = new HashMap<>();
+        }
+        Target t = targets.computeIfAbsent(change.schema(), this::target);
+        DynamicRecord r = new DynamicRecord(options.lakeTableOf(change.table()), null, t.schema,
+                t.converter.toRow(change), t.spec, DistributionMode.NONE, options.parallelism);
+        if (!t.keyColumns.isEmpty()) {
+            r.setUpsertMode(true);
+            r.setEqualityFields(t.keyColumns);
+        }
+        out.collect(r);
+    }
+
+    private Target target(TableSchema schema) {
+        Schema iceberg = IcebergSchemas.toIceberg(schema);
+        return new Target(iceberg, options.optionsFor(schema.table()).partitionBy().toSpec(iceberg),
+                new ChangeRowConverter(iceberg), Set.copyOf(schema.primaryKey()));
+    }
+
+    /** How rows of one table schema are written; built once per schema. */
+    private static final class Target {
+        final Schema schema;
+        final PartitionSpec spec;
+        final ChangeRowConverter converter;
+        final Set<String> keyColumns;
+
+        Target(Schema schema, PartitionSpec spec, ChangeRowConverter converter, Set<String> keyColumns) {
+            this.schema = schema;
+            this.spec = spec;
+            this.converter = converter;
+            this.keyColumns = keyColumns;
+        }
+    }
+}
