@@ -11,7 +11,6 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,8 +68,11 @@ public final class IcebergTables {
             if (!namespaces.namespaceExists(ns)) {
                 try {
                     namespaces.createNamespace(ns);
-                } catch (AlreadyExistsException e) {
-                    // another job created it meanwhile
+                } catch (RuntimeException e) {
+                    // Another task or job may have created it meanwhile; JDBC catalogs report that race as an SQL error.
+                    if (!namespaces.namespaceExists(ns)) {
+                        throw e;
+                    }
                 }
             }
         }
@@ -90,8 +92,11 @@ public final class IcebergTables {
             LOG.info(source.hasPrimaryKey() ? "created Iceberg table {} with primary key {}"
                     : "created append-only changelog table {} (the source has no primary key)", id, source.primaryKey());
             return table;
-        } catch (AlreadyExistsException e) {
-            return catalog.loadTable(id);
+        } catch (RuntimeException e) {
+            if (catalog.tableExists(id)) { // created by another task meanwhile
+                return catalog.loadTable(id);
+            }
+            throw e;
         }
     }
 }

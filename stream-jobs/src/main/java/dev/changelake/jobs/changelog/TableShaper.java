@@ -169,7 +169,9 @@ final class TableShaper {
         Table lake;
         try {
             lake = IcebergTables.ensure(catalog, id, out, t.partitionBy(), t.properties());
-        } catch (RuntimeException e) {
+        } catch (IllegalArgumentException e) {
+            // The configuration does not fit the table (partitioning); a catalog outage is not the record's fault
+            // and fails the task instead, which retries from the last checkpoint.
             return Plan.refused(new Refused("create", "table-not-created", "lake table " + id + " for " + table
                     + " cannot be created: " + e.getMessage()));
         }
