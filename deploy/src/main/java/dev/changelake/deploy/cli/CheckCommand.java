@@ -2,6 +2,7 @@ package dev.changelake.deploy.cli;
 
 import dev.changelake.jobs.config.ConfigException;
 import dev.changelake.jobs.config.PipelineConfigLoader;
+import dev.changelake.jobs.config.PropertyGroups;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,14 +18,26 @@ final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, description = "The pipeline.yaml.")
+    @Option(names = "--config", description = "The pipeline.yaml.")
     Path config;
+
+    @Option(names = "--properties", description = "Or the same keys as Managed Service for Apache Flink property "
+            + "groups, in the local JSON form (flink-application-properties-dev.json).")
+    Path properties;
 
     @Override
     public Integer call() {
+        if ((config == null) == (properties == null)) {
+            spec.commandLine().getErr().println("give --config <pipeline.yaml> or --properties <groups.json>");
+            return 2;
+        }
         try {
-            new PipelineConfigLoader().load(config);
-            spec.commandLine().getOut().println(config + ": valid");
+            if (config != null) {
+                new PipelineConfigLoader().load(config);
+            } else {
+                new PipelineConfigLoader().load(properties.toString(), PropertyGroups.fromJsonFile(properties));
+            }
+            spec.commandLine().getOut().println((config != null ? config : properties) + ": valid");
             return 0;
         } catch (ConfigException e) {
             spec.commandLine().getErr().println(e.getMessage());

@@ -49,4 +49,52 @@ class CliCommandsTest {
         assertThat(cli.execute("check", "--config", bad.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("source.database.prot: unknown key; accepted here:").contains("port");
     }
+
+    @Test
+    void checkRefusesBadTableEntriesNamingThePathThePositionAndTheFix() throws Exception {
+        String config = String.join("\n",
+                "source:",
+                "  database: {hostname: db, user: cdc, password: pw}",
+                "  kafka: {bootstrap-servers: 'b:9092'}",
+                "tables:",
+                "  - name: shop.orders",
+                "    filter: \"status <> 'TEST'\"",
+                "    columns: {email: 'lower(trim(email)'}",
+                "  - regex: 'shop\\.item_[0-9+'",
+                "    partition-by: ['days(created_at', 'bucket(16, id)']",
+                "lake:",
+                "  catalog: {warehouse: 's3://bucket/warehouse'}",
+                "checkpoint: {dir: 's3://bucket/checkpoints'}", "");
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ChangelakeCli());
+        cli.setErr(new PrintWriter(err));
+
+        assertThat(cli.execute("check", "--config", Files.writeString(dir.resolve("p.yaml"), config).toString())).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("tables[0].columns.email: lower(trim(email) — syntax error at column 18")
+                .contains("tables[1].regex: 'shop\\.item_[0-9+' is not a regular expression")
+                .contains("tables[1].partition-by: 'days(created_at' is not a partition transform; accepted: a column name, identity(col), bucket(N, col)");
+    }
+
+    @Test
+    void checkReadsTheManagedFlinkPropertyGroupsFile() throws Exception {
+        String groups = String.join("\n", "[",
+                "{\"PropertyGroupId\": \"source\", \"PropertyMap\": {\"database.hostname\": \"db\", \"database.user\": \"cdc\",",
+                "  \"database.password\": \"pw\", \"kafka.bootstrap-servers\": \"b:9092\", \"databases.0\": \"shop\"}},",
+                "{\"PropertyGroupId\": \"tables\", \"PropertyMap\": {\"0.name\": \"shop.orders\", \"0.columns.email\": \"lower(email)\"}},",
+                "{\"PropertyGroupId\": \"lake.catalog\", \"PropertyMap\": {\"warehouse\": \"s3://b/w\", \"properties[s3.endpoint]\": \"http://s3\"}},",
+                "{\"PropertyGroupId\": \"checkpoint\", \"PropertyMap\": {\"dir\": \"s3://b/c\", \"interval\": \"10s\"}}",
+                "]");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ChangelakeCli());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+
+        Path ok = Files.writeString(dir.resolve("groups.json"), groups);
+        assertThat(cli.execute("check", "--properties", ok.toString())).as(err.toString()).isZero();
+        Path bad = Files.writeString(dir.resolve("bad.json"), groups.replace("\"interval\": \"10s\"", "\"interval\": \"soon\""));
+        assertThat(cli.execute("check", "--properties", bad.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("checkpoint.interval: 'soon' is not a duration");
+    }
 }
