@@ -7,12 +7,10 @@ import dev.changelake.fixtures.workload.DemoWorkload;
 import dev.changelake.jobs.changelog.SchemaEvolution;
 import dev.changelake.jobs.changelog.TableOptions;
 import dev.changelake.jobs.clean.CleaningRules;
-import dev.changelake.lake.catalog.LakeCatalogs;
 import dev.changelake.lake.iceberg.PartitionTransforms;
 import dev.changelake.lake.verify.VerifyReport;
 import dev.changelake.schema.TableId;
 import dev.changelake.schema.TableSchema;
-import java.io.Closeable;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -23,11 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -175,34 +170,4 @@ class ManyTablesE2EIT extends PipelineE2E {
         return lakeRowsById(mirror, id).size();
     }
 
-    private static Table lakeTable(LocalMirror mirror, TableIdentifier id) throws Exception {
-        Catalog catalog = LakeCatalogs.open(mirror.jobOptions().catalog());
-        try {
-            return catalog.loadTable(id);
-        } finally {
-            if (catalog instanceof Closeable) {
-                ((Closeable) catalog).close();
-            }
-        }
-    }
-
-    private static Map<Object, Record> lakeRowsById(LocalMirror mirror, TableIdentifier id) throws Exception {
-        Catalog catalog = LakeCatalogs.open(mirror.jobOptions().catalog());
-        try {
-            if (!catalog.tableExists(id)) {
-                return Map.of();
-            }
-            Map<Object, Record> rows = new HashMap<>();
-            try (CloseableIterable<Record> it = IcebergGenerics.read(catalog.loadTable(id)).build()) {
-                for (Record r : it) {
-                    rows.put(r.getField("id"), r);
-                }
-            }
-            return rows;
-        } finally {
-            if (catalog instanceof Closeable) {
-                ((Closeable) catalog).close();
-            }
-        }
-    }
 }

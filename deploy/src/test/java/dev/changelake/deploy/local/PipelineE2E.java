@@ -5,7 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.changelake.fixtures.workload.DemoWorkload;
 import dev.changelake.schema.TableId;
+import dev.changelake.lake.catalog.LakeCatalogs;
+import java.io.Closeable;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -96,6 +106,38 @@ abstract class PipelineE2E {
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + DB + "." + table)) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /** The lake table's rows now, by their {@code id} column; empty while the table does not exist. */
+    static Map<Object, Record> lakeRowsById(LocalMirror mirror, TableIdentifier id) throws Exception {
+        Catalog catalog = LakeCatalogs.open(mirror.jobOptions().catalog());
+        try {
+            Map<Object, Record> rows = new HashMap<>();
+            if (!catalog.tableExists(id)) {
+                return rows;
+            }
+            try (CloseableIterable<Record> it = IcebergGenerics.read(catalog.loadTable(id)).build()) {
+                for (Record r : it) {
+                    rows.put(r.getField("id"), r);
+                }
+            }
+            return rows;
+        } finally {
+            if (catalog instanceof Closeable) {
+                ((Closeable) catalog).close();
+            }
+        }
+    }
+
+    static Table lakeTable(LocalMirror mirror, TableIdentifier id) throws Exception {
+        Catalog catalog = LakeCatalogs.open(mirror.jobOptions().catalog());
+        try {
+            return catalog.loadTable(id);
+        } finally {
+            if (catalog instanceof Closeable) {
+                ((Closeable) catalog).close();
+            }
         }
     }
 }

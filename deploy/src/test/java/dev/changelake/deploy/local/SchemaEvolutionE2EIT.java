@@ -6,29 +6,22 @@ import static org.awaitility.Awaitility.await;
 import dev.changelake.jobs.changelog.SchemaEvolution;
 import dev.changelake.jobs.changelog.TableOptions;
 import dev.changelake.jobs.clean.CleaningRules;
-import dev.changelake.lake.catalog.LakeCatalogs;
 import dev.changelake.lake.iceberg.PartitionTransforms;
 import dev.changelake.schema.Encoding;
 import dev.changelake.schema.TableId;
 import dev.changelake.schema.TableSchema;
-import java.io.Closeable;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -158,35 +151,12 @@ class SchemaEvolutionE2EIT extends PipelineE2E {
         return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
+
     private static Table lakeTable(LocalMirror mirror, TableId source) throws Exception {
-        Catalog catalog = LakeCatalogs.open(mirror.jobOptions().catalog());
-        try {
-            return catalog.loadTable(mirror.jobOptions().lakeTableOf(source));
-        } finally {
-            if (catalog instanceof Closeable) {
-                ((Closeable) catalog).close();
-            }
-        }
+        return lakeTable(mirror, mirror.jobOptions().lakeTableOf(source));
     }
 
     private static Map<Object, Record> rows(LocalMirror mirror, TableId source) throws Exception {
-        Catalog catalog = LakeCatalogs.open(mirror.jobOptions().catalog());
-        try {
-            TableIdentifier id = mirror.jobOptions().lakeTableOf(source);
-            Map<Object, Record> rows = new HashMap<>();
-            if (!catalog.tableExists(id)) {
-                return rows;
-            }
-            try (CloseableIterable<Record> it = IcebergGenerics.read(catalog.loadTable(id)).build()) {
-                for (Record r : it) {
-                    rows.put(r.getField("id"), r);
-                }
-            }
-            return rows;
-        } finally {
-            if (catalog instanceof Closeable) {
-                ((Closeable) catalog).close();
-            }
-        }
+        return lakeRowsById(mirror, mirror.jobOptions().lakeTableOf(source));
     }
 }
