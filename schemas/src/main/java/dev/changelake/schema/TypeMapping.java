@@ -165,15 +165,23 @@ public final class TypeMapping {
      */
     public static boolean decimalFitsLake(Map<String, String> parameters) {
         String precision = parameters.get("connect.decimal.precision");
-        return precision != null && Integer.parseInt(precision) <= MAX_DECIMAL_PRECISION;
+        return precision != null && decimalPrecision(parameters) <= MAX_DECIMAL_PRECISION;
     }
 
     static int decimalPrecision(Map<String, String> parameters) {
-        return Integer.parseInt(parameters.get("connect.decimal.precision"));
+        int precision = Integer.parseInt(parameters.get("connect.decimal.precision"));
+        if (precision < 1) {
+            throw new IllegalArgumentException("decimal precision " + precision + " is below 1");
+        }
+        return precision;
     }
 
     /** The scale of a Connect Decimal (0 when absent, as Connect defines it). */
     public static int decimalScale(Map<String, String> parameters) {
-        return Integer.parseInt(parameters.getOrDefault("scale", "0"));
+        int scale = Integer.parseInt(parameters.getOrDefault("scale", "0"));
+        if (scale < 0) {
+            throw new IllegalArgumentException("decimal scale " + scale + " is below 0");
+        }
+        return scale;
     }
 }

@@ -81,8 +81,9 @@ public final class ChangelogJob {
                 .generator(new LakeRecordGenerator(options))
                 .catalogLoader(LakeCatalogs.loader(options.catalog()))
                 .writeParallelism(options.parallelism)
-                // Schema changes are applied by one operator, in order, before the rows that need them.
-                .immediateTableUpdate(false)
+                // Schema changes are applied inline, before the row that needs them. Not through the sink's separate
+                // update operator: rows taking that path can overtake or trail other rows of the same key.
+                .immediateTableUpdate(true)
                 .uidPrefix("iceberg")
                 .append();
     }

@@ -105,7 +105,8 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
             return;
         }
         if (c.schema() != null && !c.schema().hasPrimaryKey() && c.key().isEmpty()
-                && options.tablesWithoutPrimaryKey() == ChangelogJobOptions.TablesWithoutPrimaryKey.REFUSE) {
+                && options.tablesWithoutPrimaryKey() == ChangelogJobOptions.TablesWithoutPrimaryKey.REFUSE
+                && !shaper.lakeTableHasKey(c.table())) { // else a keyed table's change that lost its key: set aside
             if (refusedTables.add(c.table())) {
                 LOG.warn("not mirroring {} (topic {}, partition {}, offset {}): the table has no primary key, so it "
                         + "cannot be upserted; add a primary key, or set source.tables-without-primary-key: append to "

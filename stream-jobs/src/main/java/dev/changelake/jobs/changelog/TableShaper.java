@@ -49,6 +49,7 @@ final class TableShaper {
     private final ChangelogJobOptions options;
     private final Catalog catalog;
     private final Map<TableId, Map<TableSchema, Plan>> plans = new HashMap<>();
+    private final Map<TableId, KeyLookup> keyLookups = new HashMap<>();
 
     TableShaper(ChangelogJobOptions options, Catalog catalog) {
         this.options = options;
@@ -67,9 +68,16 @@ final class TableShaper {
         }
         boolean keyed = plan.target.hasPrimaryKey();
         for (String k : plan.target.primaryKey()) {
-            if (change.key().get(k) == null) {
+            Object keyValue = change.key().get(k);
+            if (keyValue == null) {
                 throw new Refused("shape", "null-key", "primary key column " + k + " of " + change.table()
                         + " is null or missing in the record's key");
+            }
+            // The key orders and routes the change, the row is what is written: they must name the same row.
+            Object rowValue = change.after() == null ? keyValue : change.after().get(k);
+            if (!java.util.Objects.deepEquals(keyValue, rowValue)) {
+                throw new Refused("shape", "key-mismatch", "primary key column " + k + " of " + change.table()
+                        + " differs between the record's key and its row");
             }
         }
         // A mutable copy: Kryo rebuilds maps by putting into a new instance of the same class.
@@ -118,6 +126,10 @@ final class TableShaper {
             if (v instanceof BigDecimal && c.type().kind() == ColumnType.Kind.DECIMAL) {
                 checkFits(table, c, (BigDecimal) v);
             }
+            if (v == null && (!c.nullable() || plan.target.primaryKey().contains(c.name()))) {
+                throw new Refused("shape", "null-in-required-column", "column " + table + "." + c.name()
+                        + " is NOT NULL (or part of the key) but the row has no value for it");
+            }
             out.put(c.name(), v);
         }
         return out;
@@ -152,6 +164,32 @@ final class TableShaper {
         }
     }
 
+    /**
+     * Whether the lake table of {@code table} exists with a primary key, so a change of it without key is a bad
+     * record rather than a table without key. Looked up at most once a minute per table.
+     */
+    boolean lakeTableHasKey(TableId table) {
+        long now = System.currentTimeMillis();
+        KeyLookup known = keyLookups.get(table);
+        if (known == null || (!known.hasKey && now - known.atMillis > 60_000)) {
+            TableIdentifier id = options.lakeTableOf(table);
+            boolean hasKey = catalog.tableExists(id) && !catalog.loadTable(id).schema().identifierFieldIds().isEmpty();
+            known = new KeyLookup(hasKey, now);
+            keyLookups.put(table, known);
+        }
+        return known.hasKey;
+    }
+
+    private static final class KeyLookup {
+        final boolean hasKey;
+        final long atMillis;
+
+        KeyLookup(boolean hasKey, long atMillis) {
+            this.hasKey = hasKey;
+            this.atMillis = atMillis;
+        }
+    }
+
     private Plan plan(TableId table, TableSchema source) {
         TableOptions t = options.optionsFor(table);
         CompiledRules rules = null;
@@ -165,6 +203,13 @@ final class TableShaper {
             return Plan.refused(new Refused("clean", "rules-do-not-compile", "cleaning rules of " + table
                     + " do not apply to its columns " + source.columns() + ": " + e.getMessage()));
         }
+        Schema wanted;
+        try {
+            wanted = IcebergSchemas.toIceberg(out);
+        } catch (RuntimeException e) {
+            return Plan.refused(new Refused("shape", "unusable-schema", "columns of " + table + " cannot form a lake "
+                    + "table schema: " + e.getMessage()));
+        }
         TableIdentifier id = options.lakeTableOf(table);
         Table lake;
         try {
@@ -176,9 +221,12 @@ final class TableShaper {
                     + " cannot be created: " + e.getMessage()));
         }
         Schema lakeSchema = lake.schema();
-        Schema wanted = IcebergSchemas.toIceberg(out);
         Set<String> lakeKey = lakeSchema.identifierFieldNames();
-        if (!lakeKey.equals(Set.copyOf(out.primaryKey()))) {
+        if (out.primaryKey().isEmpty() && !lakeKey.isEmpty()) {
+            return Plan.refused(new Refused("shape", "null-key", "change of " + table + " has no key, but lake table "
+                    + id + " has primary key " + lakeKey + "; Debezium sends keys for tables with a primary key"));
+        }
+                if (!lakeKey.equals(Set.copyOf(out.primaryKey()))) {
             return Plan.refused(new Refused("evolve", "primary-key-changed", "primary key of " + table + " is "
                     + out.primaryKey() + " in this change but " + lakeKey + " in lake table " + id + "; the lake "
                     + "table's key cannot change: re-create it (drop it and re-snapshot the source table)"));

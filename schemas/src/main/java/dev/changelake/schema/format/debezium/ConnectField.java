@@ -63,8 +63,16 @@ final class ConnectField implements java.io.Serializable {
     /** The fields of a struct schema node. */
     static List<ConnectField> fieldsOf(JsonNode structSchema) {
         List<ConnectField> fields = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (JsonNode f : structSchema.path("fields")) {
-            fields.add(parse(f));
+            ConnectField field = parse(f);
+            if (field.name.isEmpty()) {
+                throw new IllegalArgumentException("the schema has a field without a name: " + f);
+            }
+            if (!names.add(field.name)) {
+                throw new IllegalArgumentException("the schema names field '" + field.name + "' twice");
+            }
+            fields.add(field);
         }
         return fields;
     }

@@ -39,24 +39,28 @@ final class ConnectValues {
             }
             switch (f.type) {
                 case "boolean":
-                    return v.asBoolean();
+                    if (!v.isBoolean()) {
+                        throw new IllegalArgumentException("not true or false");
+                    }
+                    return v.booleanValue();
                 case "int8":
                 case "int16":
                 case "int32":
-                    return v.intValue();
+                    return int32(v);
                 case "int64":
-                    return v.longValue();
+                    return int64(v);
                 case "float":
                 case "float32":
                     // JsonConverter writes Float.toString's digits; rounding them to float gives the float back.
-                    return v.isTextual() ? Float.parseFloat(v.asText()) : v.floatValue();
+                    // Non-finite values come as the text NaN, Infinity, -Infinity.
+                    return v.isTextual() ? Float.parseFloat(v.asText()) : number(v).floatValue();
                 case "double":
                 case "float64":
-                    return v.isTextual() ? Double.parseDouble(v.asText()) : v.doubleValue();
+                    return v.isTextual() ? Double.parseDouble(v.asText()) : number(v).doubleValue();
                 case "string":
-                    return v.asText();
+                    return text(v);
                 case "bytes":
-                    return Base64.getDecoder().decode(v.asText());
+                    return Base64.getDecoder().decode(text(v));
                 default:
                     throw new DecodeException("column " + table + "." + f.name + " has Connect type '" + f.type
                             + "', which has no lake type");
@@ -75,28 +79,28 @@ final class ConnectValues {
         switch (f.logicalName) {
             case "org.apache.kafka.connect.data.Decimal":
                 // JsonConverter's default decimal.format=BASE64: the two's-complement unscaled value, big-endian.
-                BigDecimal d = new BigDecimal(new BigInteger(Base64.getDecoder().decode(v.asText())),
+                BigDecimal d = new BigDecimal(new BigInteger(Base64.getDecoder().decode(text(v))),
                         TypeMapping.decimalScale(f.parameters));
                 return TypeMapping.decimalFitsLake(f.parameters) ? d : d.toPlainString();
             case "io.debezium.time.Date":
             case "org.apache.kafka.connect.data.Date":
-                return v.intValue();
+                return int32(v);
             case "io.debezium.time.Time":
             case "org.apache.kafka.connect.data.Time":
-                return v.longValue() * 1000L;
+                return Math.multiplyExact(int64(v), 1000L);
             case "io.debezium.time.MicroTime":
-                return v.longValue();
+                return int64(v);
             case "io.debezium.time.NanoTime":
-                return v.longValue() / 1000L; // MySQL TIME has at most microseconds: nothing to round
+                return int64(v) / 1000L; // MySQL TIME has at most microseconds: nothing to round
             case "io.debezium.time.Timestamp":
             case "org.apache.kafka.connect.data.Timestamp":
-                return Math.multiplyExact(v.longValue(), 1000L);
+                return Math.multiplyExact(int64(v), 1000L);
             case "io.debezium.time.MicroTimestamp":
-                return v.longValue();
+                return int64(v);
             case "io.debezium.time.NanoTimestamp":
-                return Math.floorDiv(v.longValue(), 1000L);
+                return Math.floorDiv(int64(v), 1000L);
             case "io.debezium.time.ZonedTimestamp":
-                Instant instant = OffsetDateTime.parse(v.asText()).toInstant();
+                Instant instant = OffsetDateTime.parse(text(v)).toInstant();
                 if (instant.equals(Instant.EPOCH) && f.optional) {
                     // MySQL's zero TIMESTAMP (0000-00-00 00:00:00): the binlog holds it as epoch second 0, which no
                     // real TIMESTAMP can be (they start at 1970-01-01 00:00:01 UTC). Zero dates become NULL.
@@ -108,15 +112,45 @@ final class ConnectValues {
                 // The binlog stores YEAR as year - 1900, and Debezium reads MySQL's zero year 0000 as 1900, which
                 // is not a YEAR value (they run 1901-2155, and 0000). Our capture's YearConverter sends 0 itself;
                 // this keeps records from a capture without it (older topics, another Connect setup) right.
-                return v.intValue() == 1900 ? 0 : v.intValue();
+                return int32(v) == 1900 ? 0 : int32(v);
             case "io.debezium.data.Bits":
-                return bits(Base64.getDecoder().decode(v.asText()), f);
+                return bits(Base64.getDecoder().decode(text(v)), f);
             case "io.debezium.data.geometry.Geometry":
             case "io.debezium.data.geometry.Point":
                 return geometry(v);
             default:
                 return null;
         }
+    }
+
+    // Strict readers: Jackson's intValue()/asText() turn a wrong JSON kind into 0 or "", which would be a wrong value
+    // in the lake rather than a dead letter.
+    private static int int32(JsonNode v) {
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new IllegalArgumentException("not a 32-bit integer");
+        }
+        return v.intValue();
+    }
+
+    private static long int64(JsonNode v) {
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new IllegalArgumentException("not a 64-bit integer");
+        }
+        return v.longValue();
+    }
+
+    private static JsonNode number(JsonNode v) {
+        if (!v.isNumber()) {
+            throw new IllegalArgumentException("not a number");
+        }
+        return v;
+    }
+
+    private static String text(JsonNode v) {
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException("not a JSON string");
+        }
+        return v.textValue();
     }
 
     /**

@@ -42,7 +42,7 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
     }
 
     private transient ObjectMapper mapper;
-    private transient SchemaCache<JsonNode> schemas;
+    private transient SchemaCache<List<JsonNode>> schemas;
 
     @Override
     public Optional<ChangeRecord> decode(byte[] key, byte[] value) throws DecodeException {
@@ -53,7 +53,8 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
         JsonNode payload = envelope.payload;
         Op op = op(payload);
         TableId table = table(payload);
-        Map<String, Object> keyValues = op == Op.TRUNCATE ? new LinkedHashMap<>() : keyValues(table, key);
+        Envelope keyEnvelope = key == null || op == Op.TRUNCATE ? null : keyEnvelope(table, key);
+        Map<String, Object> keyValues = keyValues(table, keyEnvelope);
         Map<String, Object> before = row(envelope.schema, payload, "before");
         Map<String, Object> after = row(envelope.schema, payload, "after");
         if (op.hasAfterImage() && after == null) {
@@ -68,7 +69,7 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
             SourcePosition position = new SourcePosition(!"false".equals(snapshot),
                     SourcePosition.fileSequence(source.path("file").asText("")), source.path("pos").asLong(),
                     source.path("row").asInt(), source.hasNonNull("gtid") ? source.get("gtid").asText() : null);
-            TableSchema schema = op == Op.TRUNCATE ? null : schema(table, envelope, key);
+            TableSchema schema = op == Op.TRUNCATE ? null : schema(table, envelope, keyEnvelope);
             return Optional.of(new ChangeRecord(table, op, keyValues, before, after, position,
                     source.path("ts_ms").asLong(), schema));
         } catch (IllegalArgumentException e) {
@@ -82,25 +83,26 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
             throw new DecodeException("a tombstone carries no schema");
         }
         Envelope envelope = envelope(value);
-        return schema(table(envelope.payload), envelope, key);
+        TableId table = table(envelope.payload);
+        return schema(table, envelope, key == null ? null : keyEnvelope(table, key));
     }
 
     /** The schema the envelope describes; schemas are few and records many, so the last few are kept. */
-    private TableSchema schema(TableId table, Envelope envelope, byte[] key) throws DecodeException {
+    private TableSchema schema(TableId table, Envelope envelope, Envelope key) throws DecodeException {
         if (schemas == null) {
             schemas = new SchemaCache<>();
         }
-        // A table's key columns only change with its columns, and the row schema names every column.
-        TableSchema known = schemas.get(envelope.schema);
-        if (known != null && (key == null) == known.primaryKey().isEmpty()) {
-            return known;
+        // Keyed by both schemas: a primary key can change while the columns stay the same.
+        List<JsonNode> id = java.util.Arrays.asList(envelope.schema, key == null ? null : key.schema);
+        TableSchema known = schemas.get(id);
+        if (known == null) {
+            known = readSchema(table, envelope, key);
+            schemas.put(id, known);
         }
-        TableSchema schema = readSchema(table, envelope, key);
-        schemas.put(envelope.schema, schema);
-        return schema;
+        return known;
     }
 
-    private TableSchema readSchema(TableId table, Envelope envelope, byte[] key) throws DecodeException {
+    private TableSchema readSchema(TableId table, Envelope envelope, Envelope key) throws DecodeException {
         JsonNode rowSchema = fieldSchema(envelope.schema, "after");
         if (rowSchema == null) {
             throw new DecodeException("the envelope schema of " + table + " has no 'after' struct");
@@ -115,7 +117,7 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
         }
         List<String> pk = new ArrayList<>();
         if (key != null) { // Debezium sends changes of a table without primary key with no key
-            for (ConnectField f : ConnectField.fieldsOf(keyEnvelope(table, key).schema)) {
+            for (ConnectField f : ConnectField.fieldsOf(key.schema)) {
                 pk.add(f.name);
             }
         }
@@ -157,12 +159,14 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
     }
 
     /** The primary-key values; empty for a table without primary key (Debezium then sends no key). */
-    private Map<String, Object> keyValues(TableId table, byte[] key) throws DecodeException {
+    private Map<String, Object> keyValues(TableId table, Envelope k) throws DecodeException {
         Map<String, Object> values = new LinkedHashMap<>();
-        if (key == null) {
+        if (k == null) {
             return values;
         }
-        Envelope k = keyEnvelope(table, key);
+        if (!k.payload.isObject()) {
+            throw new DecodeException("key of " + table + " has a payload that is not a JSON object");
+        }
         for (ConnectField f : ConnectField.fieldsOf(k.schema)) {
             values.put(f.name, ConnectValues.decode(k.payload.get(f.name), f, table));
         }
@@ -173,6 +177,9 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
         JsonNode row = payload.get(side);
         if (row == null || row.isNull()) {
             return null;
+        }
+        if (!row.isObject()) {
+            throw new DecodeException("'" + side + "' row of " + table(payload) + " is not a JSON object");
         }
         JsonNode rowSchema = fieldSchema(schema, side);
         if (rowSchema == null) {
