@@ -74,6 +74,18 @@ public final class PipelineConfigLoader {
         }
     }
 
+    /**
+     * On Managed Service for Apache Flink, the application's runtime property groups; anywhere else the same groups
+     * from {@code localFile} (MSF's development format), as AWS's examples do.
+     */
+    public Pipeline loadRuntimeProperties(Path localFile) throws ConfigException {
+        Map<String, java.util.Properties> groups = PropertyGroups.fromRuntime();
+        if (!groups.isEmpty()) {
+            return load("the MSF runtime properties", groups);
+        }
+        return load(localFile.toString(), PropertyGroups.fromJsonFile(localFile));
+    }
+
     private Pipeline load(String name, com.fasterxml.jackson.databind.JsonNode tree) throws ConfigException {
         PipelineConfig config;
         try {

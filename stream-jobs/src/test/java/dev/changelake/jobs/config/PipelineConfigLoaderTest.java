@@ -212,4 +212,18 @@ class PipelineConfigLoaderTest {
         }
         return p;
     }
+
+    @Test
+    void offManagedFlinkTheRuntimePropertiesComeFromTheLocalJsonFile() throws Exception {
+        Path groups = Files.writeString(dir.resolve("flink-application-properties-dev.json"), String.join("\n", "[",
+                "{\"PropertyGroupId\": \"source\", \"PropertyMap\": {\"database.hostname\": \"db\", \"database.user\": \"cdc\",",
+                "  \"kafka.bootstrap-servers\": \"b:9092\", \"databases.0\": \"shop\"}},",
+                "{\"PropertyGroupId\": \"lake.catalog\", \"PropertyMap\": {\"warehouse\": \"s3://b/w\"}},",
+                "{\"PropertyGroupId\": \"checkpoint\", \"PropertyMap\": {\"dir\": \"s3://b/c\"}}", "]"));
+
+        ChangelogJobOptions job = loader.loadRuntimeProperties(groups).jobOptions();
+
+        assertThat(job.bootstrapServers()).isEqualTo("b:9092");
+        assertThat(job.databases()).containsExactly("shop");
+    }
 }
