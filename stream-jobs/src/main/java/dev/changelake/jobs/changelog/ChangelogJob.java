@@ -1,5 +1,6 @@
 package dev.changelake.jobs.changelog;
 
+import dev.changelake.jobs.deadletter.DeadLetterTable;
 import dev.changelake.jobs.deadletter.DeadLetters;
 import dev.changelake.jobs.source.RawChange;
 import dev.changelake.jobs.source.RawChangeDeserializer;
@@ -69,8 +70,13 @@ public final class ChangelogJob {
                 .process(new DecodeFunction(decoder, options)).uid("decode").name("decode, clean, shape")
                 .returns(TypeInformation.of(ChangeRecord.class));
 
-        DeadLetters.sinkTo(decoded.getSideOutput(DeadLetters.TAG), options.bootstrapServers(), options.deadLetterTopic(),
-                "changelake-dead-letters-" + options.groupId(), options.kafkaProperties(), options.maxDeadLetterBytes);
+        if (options.deadLetterTable() != null) {
+            DeadLetterTable.sinkTo(decoded.getSideOutput(DeadLetters.TAG), LakeCatalogs.loader(options.catalog()),
+                    options.deadLetterTable(), options.maxDeadLetterBytes);
+        } else {
+            DeadLetters.sinkTo(decoded.getSideOutput(DeadLetters.TAG), options.bootstrapServers(), options.deadLetterTopic(),
+                    "changelake-dead-letters-" + options.groupId(), options.kafkaProperties(), options.maxDeadLetterBytes);
+        }
 
         SingleOutputStreamOperator<ChangeRecord> deduped = decoded
                 .keyBy(new TableKey(), Types.STRING)

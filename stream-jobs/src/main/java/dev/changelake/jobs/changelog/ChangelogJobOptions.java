@@ -36,6 +36,7 @@ public final class ChangelogJobOptions implements Serializable {
     final Duration dedupeStateTtl;
     final TablesWithoutPrimaryKey tablesWithoutPrimaryKey;
     final String deadLetterTopic;
+    final String deadLetterTable;
     final List<TableOptions> tableOptions;
     final TableOptions unnamedTables;
     final java.util.Map<String, String> kafkaProperties;
@@ -57,6 +58,7 @@ public final class ChangelogJobOptions implements Serializable {
         this.dedupeStateTtl = b.dedupeStateTtl;
         this.tablesWithoutPrimaryKey = b.tablesWithoutPrimaryKey;
         this.deadLetterTopic = b.deadLetterTopic != null ? b.deadLetterTopic : topicPrefix + ".dead-letters";
+        this.deadLetterTable = b.deadLetterTable;
         this.tableOptions = List.copyOf(b.tableOptions);
         this.unnamedTables = TableOptions.defaults(b.schemaEvolution);
         this.kafkaProperties = java.util.Map.copyOf(b.kafkaProperties);
@@ -92,7 +94,7 @@ public final class ChangelogJobOptions implements Serializable {
                 .groupId(groupId).catalog(catalog).namespace(namespace).checkpointInterval(checkpointInterval)
                 .checkpointDir(checkpointDir).parallelism(parallelism).dedupeStateTtl(dedupeStateTtl)
                 .tablesWithoutPrimaryKey(tablesWithoutPrimaryKey).deadLetterTopic(deadLetterTopic)
-                .tableOptions(tableOptions).schemaEvolution(unnamedTables.schemaEvolution())
+                .deadLetterTable(deadLetterTable).tableOptions(tableOptions).schemaEvolution(unnamedTables.schemaEvolution())
                 .kafkaProperties(kafkaProperties).topicDiscoveryInterval(topicDiscoveryInterval)
                 .maxChangeBytes(maxChangeBytes).maxDeadLetterBytes(maxDeadLetterBytes);
     }
@@ -180,6 +182,11 @@ public final class ChangelogJobOptions implements Serializable {
         return deadLetterTopic;
     }
 
+    /** The Iceberg table ({@code namespace.table}) dead letters go to instead of the topic, or null. */
+    public String deadLetterTable() {
+        return deadLetterTable;
+    }
+
     public TablesWithoutPrimaryKey tablesWithoutPrimaryKey() {
         return tablesWithoutPrimaryKey;
     }
@@ -209,6 +216,10 @@ public final class ChangelogJobOptions implements Serializable {
         private TablesWithoutPrimaryKey tablesWithoutPrimaryKey = TablesWithoutPrimaryKey.REFUSE;
         private String deadLetterTopic;
         private List<TableOptions> tableOptions = List.of();
+        private String deadLetterTable;
+
+        /** Dead letters to this Iceberg table ({@code namespace.table}) instead of the Kafka topic. */
+        public Builder deadLetterTable(String v) { deadLetterTable = v; return this; }
         private SchemaEvolution schemaEvolution = SchemaEvolution.EVOLVE;
         private java.util.Map<String, String> kafkaProperties = java.util.Map.of();
         private Duration topicDiscoveryInterval = org.apache.flink.util.TimeUtils.parseDuration(DEFAULT_TOPIC_DISCOVERY_INTERVAL);

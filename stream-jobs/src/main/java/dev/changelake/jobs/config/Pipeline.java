@@ -103,6 +103,7 @@ public final class Pipeline {
                 .parallelism(config.job.parallelism)
                 .tablesWithoutPrimaryKey(tablesWithoutPrimaryKey)
                 .deadLetterTopic(config.deadLetters.topic)
+                .deadLetterTable(config.deadLetters.table)
                 .maxDeadLetterBytes(config.deadLetters.maxRecordBytes)
                 .maxChangeBytes(config.source.maxChangeBytes)
                 .tableOptions(tableSettings.entries)

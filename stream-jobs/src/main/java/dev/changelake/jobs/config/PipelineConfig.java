@@ -160,6 +160,9 @@ public final class PipelineConfig {
     public static final class DeadLetters {
         @JsonPropertyDescription("Kafka topic of dead letters; default <topic-prefix>.dead-letters.")
         public String topic;
+        @JsonPropertyDescription("Instead of the topic, an Iceberg table (namespace.table) in the lake catalog, one row "
+                + "per dead letter (failed_at, reason_code, stage, reason, source topic/partition/offset, key, value).")
+        public String table;
         @JsonPropertyDescription("Key and value bytes of a dead letter beyond this are cut (the original size goes in a "
                 + "header), so it fits the broker's maximum message size.")
         public int maxRecordBytes = ChangelogJobOptions.DEFAULT_MAX_DEAD_LETTER_BYTES;

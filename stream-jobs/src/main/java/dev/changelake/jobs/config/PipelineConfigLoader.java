@@ -171,6 +171,12 @@ public final class PipelineConfigLoader {
         required(problems, "lake.catalog.warehouse", c.lake.catalog.warehouse);
         Duration interval = duration(problems, "checkpoint.interval", c.checkpoint.interval);
         required(problems, "checkpoint.dir", c.checkpoint.dir);
+        if (c.deadLetters.table != null && c.deadLetters.topic != null) {
+            problems.add("dead-letters: give topic or table, not both");
+        }
+        if (c.deadLetters.table != null && !c.deadLetters.table.matches("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)+")) {
+            problems.add("dead-letters.table: '" + c.deadLetters.table + "' is not <namespace>.<table>");
+        }
         if (c.deadLetters.topic != null && !c.deadLetters.topic.matches("[A-Za-z0-9._-]+")) {
             problems.add("dead-letters.topic: '" + c.deadLetters.topic + "' is not a Kafka topic name (letters, digits, '.', '_', '-')");
         }

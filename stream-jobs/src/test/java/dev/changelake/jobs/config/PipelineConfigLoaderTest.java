@@ -226,4 +226,14 @@ class PipelineConfigLoaderTest {
         assertThat(job.bootstrapServers()).isEqualTo("b:9092");
         assertThat(job.databases()).containsExactly("shop");
     }
+
+    @Test
+    void deadLettersGoToATableWhenOneIsNamedButNotToBoth() throws Exception {
+        assertThat(loader.load(write(VALID + "dead-letters: {table: ops.dead_letters}\n")).jobOptions().deadLetterTable())
+                .isEqualTo("ops.dead_letters");
+        assertThatThrownBy(() -> loader.load(write(VALID + "dead-letters: {table: dead_letters, topic: dl}\n")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("dead-letters: give topic or table, not both")
+                .hasMessageContaining("dead-letters.table: 'dead_letters' is not <namespace>.<table>");
+    }
 }
