@@ -41,7 +41,7 @@ public final class DeadLetterTable {
     /** Appends {@code letters} to {@code table} (namespace.table) in the catalog. */
     public static void sinkTo(DataStream<DeadLetter> letters, CatalogLoader catalog, String table, int maxRecordBytes) {
         DynamicIcebergSink.forInput(letters)
-                .generator(new Rows(TableIdentifier.parse(table), maxRecordBytes))
+                .generator(new Rows(table, maxRecordBytes))
                 .catalogLoader(catalog)
                 .writeParallelism(1)
                 .immediateTableUpdate(true)
@@ -52,16 +52,20 @@ public final class DeadLetterTable {
     /** One dead letter to one row. */
     private static final class Rows implements DynamicRecordGenerator<DeadLetter> {
         private static final long serialVersionUID = 1L;
-        private final TableIdentifier table;
+        private final String tableName; // TableIdentifier is not serializable
         private final int maxBytes;
+        private transient TableIdentifier table;
 
-        Rows(TableIdentifier table, int maxBytes) {
-            this.table = table;
+        Rows(String tableName, int maxBytes) {
+            this.tableName = tableName;
             this.maxBytes = maxBytes;
         }
 
         @Override
         public void generate(DeadLetter letter, Collector<DynamicRecord> out) {
+            if (table == null) {
+                table = TableIdentifier.parse(tableName);
+            }
             byte[] value = letter.record.value;
             GenericRowData row = GenericRowData.of(
                     TimestampData.fromEpochMillis(letter.failedAtMillis),
