@@ -83,7 +83,11 @@ public final class ChangelogJob {
                 .process(new DedupeFunction(options.dedupeStateTtl)).uid("dedupe").name("dedupe")
                 .returns(TypeInformation.of(ChangeRecord.class));
 
-        DynamicIcebergSink.forInput(deduped)
+        SingleOutputStreamOperator<ChangeRecord> collapsed = deduped
+                .transform("collapse", TypeInformation.of(ChangeRecord.class), new CollapseOperator(options.collapseMaxBytes))
+                .uid("collapse");
+
+        DynamicIcebergSink.forInput(collapsed)
                 .generator(new LakeRecordGenerator(options))
                 .catalogLoader(LakeCatalogs.loader(options.catalog()))
                 .writeParallelism(options.parallelism)
@@ -149,7 +153,10 @@ public final class ChangelogJob {
         cc.setExternalizedCheckpointRetention(org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         // Iceberg's committer and unaligned checkpoints do not mix (Iceberg #15846).
         cc.enableUnalignedCheckpoints(false);
-        cc.setMinPauseBetweenCheckpoints(Math.min(5_000, options.checkpointInterval.toMillis() / 2));
+        cc.setMinPauseBetweenCheckpoints(Math.min(options.minPauseBetweenCheckpoints.toMillis(),
+                options.checkpointInterval.toMillis() / 2));
+        cc.setCheckpointTimeout(options.checkpointTimeout.toMillis());
+        cc.setTolerableCheckpointFailureNumber(options.tolerableCheckpointFailures);
         env.setStateBackend(new EmbeddedRocksDBStateBackend(true));
     }
 

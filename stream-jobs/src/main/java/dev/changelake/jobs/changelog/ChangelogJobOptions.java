@@ -37,6 +37,10 @@ public final class ChangelogJobOptions implements Serializable {
     final TablesWithoutPrimaryKey tablesWithoutPrimaryKey;
     final String deadLetterTopic;
     final String deadLetterTable;
+    final long collapseMaxBytes;
+    final Duration minPauseBetweenCheckpoints;
+    final Duration checkpointTimeout;
+    final int tolerableCheckpointFailures;
     final List<TableOptions> tableOptions;
     final TableOptions unnamedTables;
     final java.util.Map<String, String> kafkaProperties;
@@ -59,6 +63,10 @@ public final class ChangelogJobOptions implements Serializable {
         this.tablesWithoutPrimaryKey = b.tablesWithoutPrimaryKey;
         this.deadLetterTopic = b.deadLetterTopic != null ? b.deadLetterTopic : topicPrefix + ".dead-letters";
         this.deadLetterTable = b.deadLetterTable;
+        this.collapseMaxBytes = b.collapseMaxBytes;
+        this.minPauseBetweenCheckpoints = b.minPauseBetweenCheckpoints;
+        this.checkpointTimeout = b.checkpointTimeout;
+        this.tolerableCheckpointFailures = b.tolerableCheckpointFailures;
         this.tableOptions = List.copyOf(b.tableOptions);
         this.unnamedTables = TableOptions.defaults(b.schemaEvolution);
         this.kafkaProperties = java.util.Map.copyOf(b.kafkaProperties);
@@ -79,6 +87,15 @@ public final class ChangelogJobOptions implements Serializable {
     public static final String DEFAULT_TOPIC_DISCOVERY_INTERVAL = "30s";
     public static final int DEFAULT_PARALLELISM = 2;
 
+    /** 64 MiB of held changes per subtask: a few hundred thousand rows, well inside a task's heap. */
+    public static final long DEFAULT_COLLAPSE_MAX_BYTES = 64L << 20;
+    /** Lets the job make progress between checkpoints when they take longer than the interval (a backlog). */
+    public static final String DEFAULT_MIN_PAUSE = "5s";
+    /** Generous: a checkpoint during a backlog commits large files; a timeout would throw that work away. */
+    public static final String DEFAULT_CHECKPOINT_TIMEOUT = "10min";
+    /** A passing S3 or catalog hiccup fails a checkpoint, not the job; a persistent one still fails it. */
+    public static final int DEFAULT_TOLERABLE_CHECKPOINT_FAILURES = 3;
+
     /** 16 MiB: far above any sane row, well below a task's memory. */
     public static final long DEFAULT_MAX_CHANGE_BYTES = 16L << 20;
     /** Under the 1 MB default of Kafka brokers and MSK, with room for the headers. */
@@ -94,7 +111,9 @@ public final class ChangelogJobOptions implements Serializable {
                 .groupId(groupId).catalog(catalog).namespace(namespace).checkpointInterval(checkpointInterval)
                 .checkpointDir(checkpointDir).parallelism(parallelism).dedupeStateTtl(dedupeStateTtl)
                 .tablesWithoutPrimaryKey(tablesWithoutPrimaryKey).deadLetterTopic(deadLetterTopic)
-                .deadLetterTable(deadLetterTable).tableOptions(tableOptions).schemaEvolution(unnamedTables.schemaEvolution())
+                .deadLetterTable(deadLetterTable).collapseMaxBytes(collapseMaxBytes)
+                .minPauseBetweenCheckpoints(minPauseBetweenCheckpoints).checkpointTimeout(checkpointTimeout)
+                .tolerableCheckpointFailures(tolerableCheckpointFailures).tableOptions(tableOptions).schemaEvolution(unnamedTables.schemaEvolution())
                 .kafkaProperties(kafkaProperties).topicDiscoveryInterval(topicDiscoveryInterval)
                 .maxChangeBytes(maxChangeBytes).maxDeadLetterBytes(maxDeadLetterBytes);
     }
@@ -217,6 +236,16 @@ public final class ChangelogJobOptions implements Serializable {
         private String deadLetterTopic;
         private List<TableOptions> tableOptions = List.of();
         private String deadLetterTable;
+        private long collapseMaxBytes = DEFAULT_COLLAPSE_MAX_BYTES;
+        private Duration minPauseBetweenCheckpoints = org.apache.flink.util.TimeUtils.parseDuration(DEFAULT_MIN_PAUSE);
+        private Duration checkpointTimeout = org.apache.flink.util.TimeUtils.parseDuration(DEFAULT_CHECKPOINT_TIMEOUT);
+        private int tolerableCheckpointFailures = DEFAULT_TOLERABLE_CHECKPOINT_FAILURES;
+
+        /** Memory the collapse stage may hold between checkpoints before it emits early (estimated bytes). */
+        public Builder collapseMaxBytes(long v) { collapseMaxBytes = v; return this; }
+        public Builder minPauseBetweenCheckpoints(Duration v) { minPauseBetweenCheckpoints = v; return this; }
+        public Builder checkpointTimeout(Duration v) { checkpointTimeout = v; return this; }
+        public Builder tolerableCheckpointFailures(int v) { tolerableCheckpointFailures = v; return this; }
 
         /** Dead letters to this Iceberg table ({@code namespace.table}) instead of the Kafka topic. */
         public Builder deadLetterTable(String v) { deadLetterTable = v; return this; }

@@ -154,6 +154,15 @@ public final class PipelineConfig {
         public String interval = ChangelogJobOptions.DEFAULT_CHECKPOINT_INTERVAL;
         @JsonPropertyDescription("Where checkpoints go, a Flink file system URI: file:///…, s3://… (required).")
         public String dir;
+        @JsonPropertyDescription("Least time between the end of one checkpoint and the start of the next (at most half "
+                + "the interval), so a backlog makes progress even when checkpoints take longer than the interval.")
+        @DurationString
+        public String minPause = ChangelogJobOptions.DEFAULT_MIN_PAUSE;
+        @JsonPropertyDescription("A checkpoint taking longer is abandoned; generous, since one during a backlog commits large files.")
+        @DurationString
+        public String timeout = ChangelogJobOptions.DEFAULT_CHECKPOINT_TIMEOUT;
+        @JsonPropertyDescription("Checkpoint failures in a row the job tolerates before it restarts (a passing S3 or catalog error).")
+        public int tolerableFailures = ChangelogJobOptions.DEFAULT_TOLERABLE_CHECKPOINT_FAILURES;
     }
 
     /** Where records the job cannot use are set aside. */
@@ -172,5 +181,8 @@ public final class PipelineConfig {
     public static final class Job {
         @JsonPropertyDescription("Parallelism of the job's operators and lake writers.")
         public int parallelism = ChangelogJobOptions.DEFAULT_PARALLELISM;
+        @JsonPropertyDescription("Bytes (estimated) of changes the collapse stage holds per subtask between checkpoints, "
+                + "keeping only the latest change per key; past it, it writes early (still correct, less collapsed).")
+        public long collapseMaxBytes = ChangelogJobOptions.DEFAULT_COLLAPSE_MAX_BYTES;
     }
 }

@@ -180,6 +180,14 @@ public final class PipelineConfigLoader {
         if (c.deadLetters.topic != null && !c.deadLetters.topic.matches("[A-Za-z0-9._-]+")) {
             problems.add("dead-letters.topic: '" + c.deadLetters.topic + "' is not a Kafka topic name (letters, digits, '.', '_', '-')");
         }
+        duration(problems, "checkpoint.min-pause", c.checkpoint.minPause);
+        duration(problems, "checkpoint.timeout", c.checkpoint.timeout);
+        if (c.checkpoint.tolerableFailures < 0) {
+            problems.add("checkpoint.tolerable-failures: " + c.checkpoint.tolerableFailures + " must be 0 or more");
+        }
+        if (c.job.collapseMaxBytes < 1 << 20) {
+            problems.add("job.collapse-max-bytes: " + c.job.collapseMaxBytes + " is below 1 MiB (1048576)");
+        }
         if (c.job.parallelism < 1) {
             problems.add("job.parallelism: " + c.job.parallelism + " must be at least 1");
         }

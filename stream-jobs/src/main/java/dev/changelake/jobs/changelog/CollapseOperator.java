@@ -1,0 +1,127 @@
+package dev.changelake.jobs.changelog;
+
+import dev.changelake.schema.ChangeRecord;
+import dev.changelake.schema.Op;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Between two checkpoint barriers, passes only the latest change of each (table, key) to the lake writer: an insert
+ * followed by updates becomes the final image, an insert then a delete of a key the lake cannot hold yet becomes
+ * nothing, anything followed by a delete becomes the delete. A hot key updated a thousand times in a checkpoint is
+ * written once, not as a thousand deletes and inserts.
+ *
+ * <p>Runs right after dedupe, whose keyed stream sends every change of a key to the same subtask in order; what it
+ * holds is emitted in {@link #prepareSnapshotPreBarrier}, before the barrier, so nothing needs to be in its state
+ * and exactly-once is unaffected. Memory is bounded: past {@code maxBytes} (estimated) it emits early, which is
+ * still correct, only less collapsed. Changes of tables without primary key are all rows of an append-only table
+ * and pass straight through.
+ */
+final class CollapseOperator extends AbstractStreamOperator<ChangeRecord>
+        implements OneInputStreamOperator<ChangeRecord, ChangeRecord>, BoundedOneInput {
+    private static final long serialVersionUID = 1L;
+
+    private final long maxBytes;
+    private transient Map<String, Pending> pending;
+    private transient long bytes;
+    private transient Counter changesIn;
+    private transient Counter rowsOut;
+    private transient Counter earlyFlushes;
+
+    CollapseOperator(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        pending = new LinkedHashMap<>();
+        changesIn = getMetricGroup().counter("collapseChangesIn");
+        rowsOut = getMetricGroup().counter("collapseRowsOut");
+        earlyFlushes = getMetricGroup().counter("collapseEarlyFlushes");
+    }
+
+    @Override
+    public void processElement(StreamRecord<ChangeRecord> element) {
+        ChangeRecord change = element.getValue();
+        changesIn.inc();
+        if (change.key().isEmpty()) {
+            emit(change);
+            return;
+        }
+        String key = DedupeFunction.keyOf(change);
+        Pending p = pending.get(key);
+        long size = estimatedBytes(change);
+        if (p == null) {
+            // Only a CREATE proves the lake has no row for the key yet; a snapshot READ may repeat one it has.
+            pending.put(key, new Pending(change.op() == Op.CREATE, change, size));
+            bytes += size + key.length() * 2L;
+        } else {
+            bytes += size - p.bytes;
+            p.latest = change;
+            p.bytes = size;
+        }
+        if (bytes > maxBytes) {
+            earlyFlushes.inc();
+            flush();
+        }
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        flush();
+    }
+
+    @Override
+    public void endInput() {
+        flush();
+    }
+
+    private void flush() {
+        for (Pending p : pending.values()) {
+            if (p.latest.op() == Op.DELETE && p.insertedInWindow) {
+                continue; // born and gone between two commits: the lake never needs to see it
+            }
+            emit(p.latest);
+        }
+        pending.clear();
+        bytes = 0;
+    }
+
+    private void emit(ChangeRecord change) {
+        rowsOut.inc();
+        output.collect(new StreamRecord<>(change));
+    }
+
+    /** A rough size of what a held change keeps alive, to bound memory; not exact, and need not be. */
+    static long estimatedBytes(ChangeRecord change) {
+        long size = 200;
+        Map<String, Object> row = change.after() != null ? change.after() : change.before();
+        if (row != null) {
+            for (Map.Entry<String, Object> e : row.entrySet()) {
+                Object v = e.getValue();
+                size += 48 + (v instanceof String ? ((String) v).length() * 2L : v instanceof byte[] ? ((byte[]) v).length : 16);
+            }
+        }
+        return size;
+    }
+
+    /** The changes of one key since the last barrier: whether the first was an insert, and the latest. */
+    private static final class Pending {
+        final boolean insertedInWindow;
+        ChangeRecord latest;
+        long bytes;
+
+        Pending(boolean insertedInWindow, ChangeRecord latest, long bytes) {
+            this.insertedInWindow = insertedInWindow;
+            this.latest = latest;
+            this.bytes = bytes;
+        }
+    }
+}
