@@ -2,6 +2,8 @@ package dev.changelake.jobs.changelog;
 
 import dev.changelake.jobs.deadletter.DeadLetterTable;
 import dev.changelake.jobs.deadletter.DeadLetters;
+import dev.changelake.jobs.source.BacklogProbe;
+import dev.changelake.jobs.source.BacklogReportingSource;
 import dev.changelake.jobs.source.RawChange;
 import dev.changelake.jobs.source.RawChangeDeserializer;
 import dev.changelake.lake.catalog.LakeCatalogs;
@@ -36,6 +38,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * set aside whole, with the reason) all follow Flink checkpoints.
  */
 public final class ChangelogJob {
+    /** How often the source's backlog is measured. */
+    static final long BACKLOG_PROBE_MILLIS = 5_000;
+
     private ChangelogJob() {
     }
 
@@ -66,7 +71,10 @@ public final class ChangelogJob {
         options.kafkaProperties().forEach(source::setProperty);
 
         SingleOutputStreamOperator<ChangeRecord> decoded = env
-                .fromSource(source.build(), WatermarkStrategy.noWatermarks(), "kafka-changes").uid("kafka-changes")
+                .fromSource(new BacklogReportingSource<>(source.build(), TypeInformation.of(RawChange.class),
+                                new BacklogProbe(options.bootstrapServers(), options.kafkaProperties(), options.topicPattern(),
+                                        options.groupId()), options.backlogThresholdRecords, BACKLOG_PROBE_MILLIS),
+                        WatermarkStrategy.noWatermarks(), "kafka-changes").uid("kafka-changes")
                 .process(new DecodeFunction(decoder, options)).uid("decode").name("decode, clean, shape")
                 .returns(TypeInformation.of(ChangeRecord.class));
 
@@ -145,6 +153,12 @@ public final class ChangelogJob {
     }
 
     static void configureCheckpointing(StreamExecutionEnvironment env, ChangelogJobOptions options) {
+        // While the source reports a backlog (BacklogReportingSource), checkpoints come at this longer interval:
+        // fewer, larger commits while catching up, and no checkpoint racing the timeout.
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTING_INTERVAL_DURING_BACKLOG,
+                options.checkpointIntervalDuringBacklog);
+        env.configure(conf);
         env.setParallelism(options.parallelism);
         env.enableCheckpointing(options.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
         CheckpointConfig cc = env.getCheckpointConfig();

@@ -38,6 +38,8 @@ public final class ChangelogJobOptions implements Serializable {
     final String deadLetterTopic;
     final String deadLetterTable;
     final long collapseMaxBytes;
+    final Duration checkpointIntervalDuringBacklog;
+    final long backlogThresholdRecords;
     final Duration minPauseBetweenCheckpoints;
     final Duration checkpointTimeout;
     final int tolerableCheckpointFailures;
@@ -64,6 +66,8 @@ public final class ChangelogJobOptions implements Serializable {
         this.deadLetterTopic = b.deadLetterTopic != null ? b.deadLetterTopic : topicPrefix + ".dead-letters";
         this.deadLetterTable = b.deadLetterTable;
         this.collapseMaxBytes = b.collapseMaxBytes;
+        this.checkpointIntervalDuringBacklog = b.checkpointIntervalDuringBacklog;
+        this.backlogThresholdRecords = b.backlogThresholdRecords;
         this.minPauseBetweenCheckpoints = b.minPauseBetweenCheckpoints;
         this.checkpointTimeout = b.checkpointTimeout;
         this.tolerableCheckpointFailures = b.tolerableCheckpointFailures;
@@ -89,6 +93,10 @@ public final class ChangelogJobOptions implements Serializable {
 
     /** 64 MiB of held changes per subtask: a few hundred thousand rows, well inside a task's heap. */
     public static final long DEFAULT_COLLAPSE_MAX_BYTES = 64L << 20;
+    /** While catching up, fewer and larger commits: less checkpoint overhead, bigger files, no timeouts. */
+    public static final String DEFAULT_CHECKPOINT_INTERVAL_DURING_BACKLOG = "2min";
+    /** About half a minute of a busy table's changes: below it the job is live, above it catching up. */
+    public static final long DEFAULT_BACKLOG_THRESHOLD_RECORDS = 100_000;
     /** Lets the job make progress between checkpoints when they take longer than the interval (a backlog). */
     public static final String DEFAULT_MIN_PAUSE = "5s";
     /** Generous: a checkpoint during a backlog commits large files; a timeout would throw that work away. */
@@ -112,6 +120,7 @@ public final class ChangelogJobOptions implements Serializable {
                 .checkpointDir(checkpointDir).parallelism(parallelism).dedupeStateTtl(dedupeStateTtl)
                 .tablesWithoutPrimaryKey(tablesWithoutPrimaryKey).deadLetterTopic(deadLetterTopic)
                 .deadLetterTable(deadLetterTable).collapseMaxBytes(collapseMaxBytes)
+                .checkpointIntervalDuringBacklog(checkpointIntervalDuringBacklog).backlogThresholdRecords(backlogThresholdRecords)
                 .minPauseBetweenCheckpoints(minPauseBetweenCheckpoints).checkpointTimeout(checkpointTimeout)
                 .tolerableCheckpointFailures(tolerableCheckpointFailures).tableOptions(tableOptions).schemaEvolution(unnamedTables.schemaEvolution())
                 .kafkaProperties(kafkaProperties).topicDiscoveryInterval(topicDiscoveryInterval)
@@ -237,6 +246,14 @@ public final class ChangelogJobOptions implements Serializable {
         private List<TableOptions> tableOptions = List.of();
         private String deadLetterTable;
         private long collapseMaxBytes = DEFAULT_COLLAPSE_MAX_BYTES;
+        private Duration checkpointIntervalDuringBacklog =
+                org.apache.flink.util.TimeUtils.parseDuration(DEFAULT_CHECKPOINT_INTERVAL_DURING_BACKLOG);
+        private long backlogThresholdRecords = DEFAULT_BACKLOG_THRESHOLD_RECORDS;
+
+        /** The checkpoint interval while the source is behind by more than the backlog threshold. */
+        public Builder checkpointIntervalDuringBacklog(Duration v) { checkpointIntervalDuringBacklog = v; return this; }
+        /** Records not yet committed above which the source reports a backlog. */
+        public Builder backlogThresholdRecords(long v) { backlogThresholdRecords = v; return this; }
         private Duration minPauseBetweenCheckpoints = org.apache.flink.util.TimeUtils.parseDuration(DEFAULT_MIN_PAUSE);
         private Duration checkpointTimeout = org.apache.flink.util.TimeUtils.parseDuration(DEFAULT_CHECKPOINT_TIMEOUT);
         private int tolerableCheckpointFailures = DEFAULT_TOLERABLE_CHECKPOINT_FAILURES;

@@ -105,6 +105,8 @@ public final class Pipeline {
                 .deadLetterTopic(config.deadLetters.topic)
                 .deadLetterTable(config.deadLetters.table)
                 .collapseMaxBytes(config.job.collapseMaxBytes)
+                .checkpointIntervalDuringBacklog(org.apache.flink.util.TimeUtils.parseDuration(config.checkpoint.intervalDuringBacklog))
+                .backlogThresholdRecords(config.checkpoint.backlogThreshold)
                 .minPauseBetweenCheckpoints(org.apache.flink.util.TimeUtils.parseDuration(config.checkpoint.minPause))
                 .checkpointTimeout(org.apache.flink.util.TimeUtils.parseDuration(config.checkpoint.timeout))
                 .tolerableCheckpointFailures(config.checkpoint.tolerableFailures)

@@ -154,6 +154,13 @@ public final class PipelineConfig {
         public String interval = ChangelogJobOptions.DEFAULT_CHECKPOINT_INTERVAL;
         @JsonPropertyDescription("Where checkpoints go, a Flink file system URI: file:///…, s3://… (required).")
         public String dir;
+        @JsonPropertyDescription("Checkpoint interval while the job is behind by more than backlog-threshold records "
+                + "(after an outage, a re-snapshot, a burst): fewer, larger commits while catching up.")
+        @DurationString
+        public String intervalDuringBacklog = ChangelogJobOptions.DEFAULT_CHECKPOINT_INTERVAL_DURING_BACKLOG;
+        @JsonPropertyDescription("Records in the change topics not yet committed to the lake above which the job counts as "
+                + "catching up (measured every 5 s from the consumer group's committed offsets).")
+        public long backlogThreshold = ChangelogJobOptions.DEFAULT_BACKLOG_THRESHOLD_RECORDS;
         @JsonPropertyDescription("Least time between the end of one checkpoint and the start of the next (at most half "
                 + "the interval), so a backlog makes progress even when checkpoints take longer than the interval.")
         @DurationString

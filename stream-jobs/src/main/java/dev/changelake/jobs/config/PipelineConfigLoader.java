@@ -181,6 +181,10 @@ public final class PipelineConfigLoader {
             problems.add("dead-letters.topic: '" + c.deadLetters.topic + "' is not a Kafka topic name (letters, digits, '.', '_', '-')");
         }
         duration(problems, "checkpoint.min-pause", c.checkpoint.minPause);
+        duration(problems, "checkpoint.interval-during-backlog", c.checkpoint.intervalDuringBacklog);
+        if (c.checkpoint.backlogThreshold < 0) {
+            problems.add("checkpoint.backlog-threshold: " + c.checkpoint.backlogThreshold + " must be 0 or more");
+        }
         duration(problems, "checkpoint.timeout", c.checkpoint.timeout);
         if (c.checkpoint.tolerableFailures < 0) {
             problems.add("checkpoint.tolerable-failures: " + c.checkpoint.tolerableFailures + " must be 0 or more");
