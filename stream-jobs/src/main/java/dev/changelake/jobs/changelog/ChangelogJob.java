@@ -5,6 +5,7 @@ import dev.changelake.jobs.deadletter.DeadLetters;
 import dev.changelake.jobs.source.BacklogProbe;
 import dev.changelake.jobs.source.BacklogReportingSource;
 import dev.changelake.jobs.source.RawChange;
+import dev.changelake.jobs.types.ChangeRecordTypeInfo;
 import dev.changelake.jobs.source.RawChangeDeserializer;
 import dev.changelake.lake.catalog.LakeCatalogs;
 import dev.changelake.lake.iceberg.IcebergTables;
@@ -76,7 +77,7 @@ public final class ChangelogJob {
                                         options.groupId()), options.backlogThresholdRecords, BACKLOG_PROBE_MILLIS),
                         WatermarkStrategy.noWatermarks(), "kafka-changes").uid("kafka-changes")
                 .process(new DecodeFunction(decoder, options)).uid("decode").name("decode, clean, shape")
-                .returns(TypeInformation.of(ChangeRecord.class));
+                .returns(ChangeRecordTypeInfo.INSTANCE);
 
         if (options.deadLetterTable() != null) {
             DeadLetterTable.sinkTo(decoded.getSideOutput(DeadLetters.TAG), LakeCatalogs.loader(options.catalog()),
@@ -89,10 +90,10 @@ public final class ChangelogJob {
         SingleOutputStreamOperator<ChangeRecord> deduped = decoded
                 .keyBy(new TableKey(), Types.STRING)
                 .process(new DedupeFunction(options.dedupeStateTtl)).uid("dedupe").name("dedupe")
-                .returns(TypeInformation.of(ChangeRecord.class));
+                .returns(ChangeRecordTypeInfo.INSTANCE);
 
         SingleOutputStreamOperator<ChangeRecord> collapsed = deduped
-                .transform("collapse", TypeInformation.of(ChangeRecord.class), new CollapseOperator(options.collapseMaxBytes))
+                .transform("collapse", ChangeRecordTypeInfo.INSTANCE, new CollapseOperator(options.collapseMaxBytes))
                 .uid("collapse");
 
         DynamicIcebergSink.forInput(collapsed)
