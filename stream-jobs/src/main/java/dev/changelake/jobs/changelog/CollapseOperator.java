@@ -32,6 +32,7 @@ final class CollapseOperator extends AbstractStreamOperator<ChangeRecord>
     private transient Counter changesIn;
     private transient Counter rowsOut;
     private transient Counter earlyFlushes;
+    private transient Freshness freshness;
 
     CollapseOperator(long maxBytes) {
         this.maxBytes = maxBytes;
@@ -44,6 +45,7 @@ final class CollapseOperator extends AbstractStreamOperator<ChangeRecord>
         changesIn = getMetricGroup().counter("collapseChangesIn");
         rowsOut = getMetricGroup().counter("collapseRowsOut");
         earlyFlushes = getMetricGroup().counter("collapseEarlyFlushes");
+        freshness = new Freshness(getMetricGroup());
     }
 
     @Override
@@ -76,6 +78,17 @@ final class CollapseOperator extends AbstractStreamOperator<ChangeRecord>
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         flush();
+        freshness.barrier(checkpointId); // what went out so far is in this checkpoint's lake commit
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        freshness.committed(checkpointId, System.currentTimeMillis());
+    }
+
+    Freshness freshness() {
+        return freshness;
     }
 
     @Override
@@ -96,6 +109,7 @@ final class CollapseOperator extends AbstractStreamOperator<ChangeRecord>
 
     private void emit(ChangeRecord change) {
         rowsOut.inc();
+        freshness.emitted(change.sourceTimestampMillis());
         output.collect(new StreamRecord<>(change));
     }
 

@@ -103,4 +103,27 @@ class CollapseOperatorTest {
             assertThat(key100).isIn(List.of(), List.of("c 100 NEW", "d 100 -"));
         }
     }
+
+    @Test
+    void freshnessIsMeasuredFromTheSourceCommitToTheCheckpointThatMakesItVisible() throws Exception {
+        try (var h = harness(1 << 20)) {
+            long now = System.currentTimeMillis();
+            feed(h, withSourceTime(change(ORDERS, Op.UPDATE, 1, 10, "PAID"), now - 5_000),
+                    withSourceTime(change(ORDERS, Op.UPDATE, 2, 11, "PAID"), now - 1_000));
+            h.prepareSnapshotPreBarrier(1);
+            CollapseOperator op = (CollapseOperator) h.getOneInputOperator();
+            assertThat(op.freshness().histogram().getCount()).as("not visible before the checkpoint completes").isZero();
+
+            h.notifyOfCompletedCheckpoint(1);
+
+            assertThat(op.freshness().histogram().getCount()).isEqualTo(2);
+            assertThat(op.freshness().lastCommitMillis()).isBetween(5_000L, 60_000L);
+            assertThat(op.freshness().histogram().getStatistics().getMin()).isBetween(1_000L, 56_000L);
+        }
+    }
+
+    private static ChangeRecord withSourceTime(ChangeRecord c, long ts) {
+        return new ChangeRecord(c.table(), c.op(), new java.util.LinkedHashMap<>(c.key()), null,
+                new java.util.LinkedHashMap<>(c.after()), c.position(), ts);
+    }
 }
