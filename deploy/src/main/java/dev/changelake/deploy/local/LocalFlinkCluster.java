@@ -43,6 +43,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("256m"));
         // Tools read lake tables in this JVM after a job ends; Flink's leak check would close their class loader.
         conf.set(CoreOptions.CHECK_LEAKED_CLASSLOADER, false);
+        // Buffer debloating keeps in-flight data to about a second's worth, so barriers overtake less data and
+        // aligned checkpoints stay short under backlog. A cluster setting: on MSF it is the service's to set.
+        conf.set(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED, true);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(slots).build());
         cluster.start();
