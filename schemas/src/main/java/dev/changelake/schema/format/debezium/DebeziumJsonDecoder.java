@@ -1,5 +1,7 @@
 package dev.changelake.schema.format.debezium;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.changelake.schema.ChangeDecoder;
@@ -43,6 +45,11 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
 
     private transient ObjectMapper mapper;
     private transient SchemaCache<List<JsonNode>> schemas;
+    private transient SchemaBytes schemaNodes;
+    private transient java.util.IdentityHashMap<JsonNode, List<ConnectField>> fieldsBySchema;
+    private transient JsonNode lastValueSchema;
+    private transient JsonNode lastKeySchema;
+    private transient TableSchema lastSchema;
 
     @Override
     public Optional<ChangeRecord> decode(byte[] key, byte[] value) throws DecodeException {
@@ -92,14 +99,83 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
         if (schemas == null) {
             schemas = new SchemaCache<>();
         }
+        JsonNode keySchema = key == null ? null : key.schema;
+        // Schema nodes are shared between records (see schemaAndPayload): the last pair is usually the same objects.
+        if (envelope.schema == lastValueSchema && keySchema == lastKeySchema && lastSchema != null) {
+            return lastSchema;
+        }
         // Keyed by both schemas: a primary key can change while the columns stay the same.
-        List<JsonNode> id = java.util.Arrays.asList(envelope.schema, key == null ? null : key.schema);
+        List<JsonNode> id = java.util.Arrays.asList(envelope.schema, keySchema);
         TableSchema known = schemas.get(id);
         if (known == null) {
             known = readSchema(table, envelope, key);
             schemas.put(id, known);
         }
+        lastValueSchema = envelope.schema;
+        lastKeySchema = keySchema;
+        lastSchema = known;
         return known;
+    }
+
+    /**
+     * The fast path for the form Kafka Connect writes, {@code {"schema": …, "payload": …}}: the schema (most of the
+     * bytes, the same in every record of a table) is recognised by its bytes and parsed only when new; only the
+     * payload is parsed per record. Null for any other form, which the general path then reads and judges.
+     */
+    private Envelope schemaAndPayload(byte[] bytes, String what) throws DecodeException {
+        try (JsonParser p = mapper().getFactory().createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            JsonNode schema = null;
+            JsonNode payload = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("schema".equals(name) && value == JsonToken.START_OBJECT && schema == null) {
+                    int start = (int) p.currentTokenLocation().getByteOffset();
+                    p.skipChildren();
+                    int end = (int) p.currentLocation().getByteOffset();
+                    schema = schemaNodes().node(bytes, start, end);
+                } else if ("payload".equals(name) && value == JsonToken.START_OBJECT && payload == null) {
+                    payload = mapper.readTree(p);
+                } else {
+                    return null;
+                }
+            }
+            return schema != null && payload != null ? new Envelope(schema, payload) : null;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new DecodeException(what + " is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new DecodeException(what + " could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private SchemaBytes schemaNodes() {
+        if (schemaNodes == null) {
+            schemaNodes = new SchemaBytes(mapper());
+        }
+        return schemaNodes;
+    }
+
+    private ObjectMapper mapper() {
+        if (mapper == null) {
+            mapper = new ObjectMapper();
+        }
+        return mapper;
+    }
+
+    /** The fields of a struct schema node; schema nodes are shared, so each is read once. */
+    private List<ConnectField> fields(JsonNode structSchema) {
+        if (fieldsBySchema == null || fieldsBySchema.size() > 1024) {
+            fieldsBySchema = new java.util.IdentityHashMap<>();
+        }
+        List<ConnectField> fields = fieldsBySchema.get(structSchema);
+        if (fields == null) {
+            fields = ConnectField.fieldsOf(structSchema);
+            fieldsBySchema.put(structSchema, fields);
+        }
+        return fields;
     }
 
     private TableSchema readSchema(TableId table, Envelope envelope, Envelope key) throws DecodeException {
@@ -125,6 +201,10 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
     }
 
     private Envelope envelope(byte[] value) throws DecodeException {
+        Envelope fast = schemaAndPayload(value, "value");
+        if (fast != null) {
+            return fast;
+        }
         JsonNode root = parse(value, "value");
         JsonNode schema = root.get("schema");
         JsonNode payload = root.get("payload");
@@ -146,6 +226,10 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
     }
 
     private Envelope keyEnvelope(TableId table, byte[] key) throws DecodeException {
+        Envelope fast = schemaAndPayload(key, "key");
+        if (fast != null) {
+            return fast;
+        }
         JsonNode root = parse(key, "key");
         SourceTableFields fields = fieldsWithoutSchemas.get(table);
         if ((root.get("schema") == null || root.get("payload") == null) && fields != null) {
@@ -167,13 +251,13 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
         if (!k.payload.isObject()) {
             throw new DecodeException("key of " + table + " has a payload that is not a JSON object");
         }
-        for (ConnectField f : ConnectField.fieldsOf(k.schema)) {
+        for (ConnectField f : fields(k.schema)) {
             values.put(f.name, ConnectValues.decode(k.payload.get(f.name), f, table));
         }
         return values;
     }
 
-    private static Map<String, Object> row(JsonNode schema, JsonNode payload, String side) throws DecodeException {
+    private Map<String, Object> row(JsonNode schema, JsonNode payload, String side) throws DecodeException {
         JsonNode row = payload.get(side);
         if (row == null || row.isNull()) {
             return null;
@@ -186,8 +270,9 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
             throw new DecodeException("envelope has a '" + side + "' row but no schema for it");
         }
         TableId table = table(payload);
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (ConnectField f : ConnectField.fieldsOf(rowSchema)) {
+        List<ConnectField> fields = fields(rowSchema);
+        Map<String, Object> values = new LinkedHashMap<>(fields.size() * 4 / 3 + 1);
+        for (ConnectField f : fields) {
             values.put(f.name, ConnectValues.decode(row.get(f.name), f, table));
         }
         return values;
