@@ -24,8 +24,10 @@ public enum Op {
         return this == READ || this == CREATE || this == UPDATE;
     }
 
+    private static final Op[] OPS = values(); // values() copies the array on every call
+
     public static Op fromCode(String code) {
-        for (Op op : values()) {
+        for (Op op : OPS) {
             if (op.code.equals(code)) {
                 return op;
             }

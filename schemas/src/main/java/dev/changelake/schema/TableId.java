@@ -9,6 +9,8 @@ public final class TableId implements Serializable, Comparable<TableId> {
 
     private final String database;
     private final String table;
+    /** {@code database.table}, built once: it keys every change on the hot path. */
+    private transient String qualified;
 
     public TableId(String database, String table) {
         this.database = Objects.requireNonNull(database, "database");
@@ -49,6 +51,9 @@ public final class TableId implements Serializable, Comparable<TableId> {
 
     @Override
     public String toString() {
-        return database + "." + table;
+        if (qualified == null) {
+            qualified = database + "." + table;
+        }
+        return qualified;
     }
 }
