@@ -36,6 +36,8 @@ final class CollapseOperator extends AbstractStreamOperator<ChangeRecord>
 
     CollapseOperator(long maxBytes) {
         this.maxBytes = maxBytes;
+        // Chained to dedupe: the changes are already in the task, no need to serialize them again.
+        setChainingStrategy(org.apache.flink.streaming.api.operators.ChainingStrategy.ALWAYS);
     }
 
     @Override

@@ -220,6 +220,11 @@ final class TableShaper {
             return Plan.refused(new Refused("create", "table-not-created", "lake table " + id + " for " + table
                     + " cannot be created: " + e.getMessage()));
         }
+        if (lake.currentSnapshot() == null) {
+            // Give a new table its main branch now, from one task: the dynamic sink creates a missing branch from
+            // every writer task at once, and all but one fail ("Ref main already exists") and restart the job.
+            lake.newAppend().commit();
+        }
         Schema lakeSchema = lake.schema();
         Set<String> lakeKey = lakeSchema.identifierFieldNames();
         if (out.primaryKey().isEmpty() && !lakeKey.isEmpty()) {
