@@ -1,6 +1,5 @@
 package dev.changelake.deploy.cli;
 
-import dev.changelake.jobs.changelog.ChangelogJob;
 import dev.changelake.jobs.changelog.ChangelogJobOptions;
 import dev.changelake.jobs.config.ConfigException;
 import dev.changelake.jobs.config.Pipeline;
@@ -67,7 +66,7 @@ final class VerifyCommand implements Callable<Integer> {
             List<TableId> compared = tablesToCompare(options, catalog);
             sources.keySet().stream().filter(t -> tables.isEmpty() && !compared.contains(t)).forEach(compared::add);
             for (TableId t : compared) {
-                pairs.put(t, ChangelogJob.identifier(options, t));
+                pairs.put(t, options.lakeTableOf(t));
                 CleaningRules rules = options.optionsFor(t).cleaning();
                 if (!rules.isEmpty() && sources.containsKey(t)) {
                     transforms.put(t, new CleaningTransform(sources.get(t), rules));

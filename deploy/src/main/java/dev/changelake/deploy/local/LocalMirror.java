@@ -264,7 +264,7 @@ public final class LocalMirror implements AutoCloseable {
         Map<TableId, TableIdentifier> pairs = new HashMap<>();
         Map<TableId, RowTransform> transforms = new HashMap<>();
         for (Map.Entry<TableId, TableSchema> t : tables.entrySet()) {
-            pairs.put(t.getKey(), ChangelogJob.identifier(jobOptions, t.getKey()));
+            pairs.put(t.getKey(), jobOptions.lakeTableOf(t.getKey()));
             CleaningRules rules = jobOptions.optionsFor(t.getKey()).cleaning();
             if (!rules.isEmpty()) {
                 transforms.put(t.getKey(), new CleaningTransform(t.getValue(), rules));

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.changelake.fixtures.workload.DemoWorkload;
 import dev.changelake.lake.verify.VerifyReport;
-import dev.changelake.jobs.changelog.ChangelogJob;
 import dev.changelake.jobs.changelog.ChangelogJobOptions;
 import dev.changelake.lake.catalog.LakeCatalogs;
 import java.util.ArrayList;
@@ -102,7 +101,7 @@ class AvroPipelineE2EIT extends PipelineE2E {
     private static List<String> changelog(LocalMirror mirror) throws Exception {
         Catalog catalog = LakeCatalogs.open(mirror.jobOptions().catalog());
         try (CloseableIterable<Record> rows = IcebergGenerics.read(
-                catalog.loadTable(ChangelogJob.identifier(mirror.jobOptions(), AUDIT_LOG))).build()) {
+                catalog.loadTable(mirror.jobOptions().lakeTableOf(AUDIT_LOG))).build()) {
             List<Record> sorted = new ArrayList<>();
             rows.forEach(sorted::add);
             sorted.sort(Comparator.comparing((Record r) -> !(Boolean) r.getField("_snapshot"))

@@ -88,7 +88,7 @@ class MySqlFlavourE2EIT {
                     MirrorVerifier verifier = new MirrorVerifier(rootUrl, "root", MYSQL.getPassword(),
                             (org.apache.iceberg.catalog.Catalog) lake);
                     Map<TableId, org.apache.iceberg.catalog.TableIdentifier> pairs = tables.keySet().stream()
-                            .collect(Collectors.toMap(t -> t, t -> ChangelogJob.identifier(options, t)));
+                            .collect(Collectors.toMap(t -> t, t -> options.lakeTableOf(t)));
                     VerifyReport report = Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2))
                             .until(() -> verifier.verify(pairs), VerifyReport::ok);
                     assertThat(report.summaryLine()).startsWith("verify: OK 2 tables");

@@ -27,7 +27,6 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.sink.dynamic.DynamicIcebergSink;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
@@ -105,11 +104,6 @@ public final class ChangelogJob {
                 .immediateTableUpdate(true)
                 .uidPrefix("iceberg")
                 .append();
-    }
-
-    /** The lake table a source table is mirrored to. */
-    public static TableIdentifier identifier(ChangelogJobOptions options, TableId table) {
-        return options.lakeTableOf(table);
     }
 
     /**

@@ -4,8 +4,13 @@ import dev.changelake.lake.catalog.CatalogOptions;
 import dev.changelake.schema.TableId;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
+import org.apache.flink.util.TimeUtils;
+import org.apache.iceberg.catalog.TableIdentifier;
 
 /** Everything the ChangelogJob is configured with: where changes come from, where tables go, how it checkpoints. */
 public final class ChangelogJobOptions implements Serializable {
@@ -45,7 +50,7 @@ public final class ChangelogJobOptions implements Serializable {
     final int tolerableCheckpointFailures;
     final List<TableOptions> tableOptions;
     final TableOptions unnamedTables;
-    final java.util.Map<String, String> kafkaProperties;
+    final Map<String, String> kafkaProperties;
     final Duration topicDiscoveryInterval;
     final long maxChangeBytes;
     final int maxDeadLetterBytes;
@@ -73,7 +78,7 @@ public final class ChangelogJobOptions implements Serializable {
         this.tolerableCheckpointFailures = b.tolerableCheckpointFailures;
         this.tableOptions = List.copyOf(b.tableOptions);
         this.unnamedTables = TableOptions.defaults(b.schemaEvolution);
-        this.kafkaProperties = java.util.Map.copyOf(b.kafkaProperties);
+        this.kafkaProperties = Map.copyOf(b.kafkaProperties);
         this.topicDiscoveryInterval = b.topicDiscoveryInterval;
         this.maxChangeBytes = b.maxChangeBytes;
         this.maxDeadLetterBytes = b.maxDeadLetterBytes;
@@ -151,27 +156,27 @@ public final class ChangelogJobOptions implements Serializable {
      * The change topics of every table the job mirrors, as one pattern, so a table created later (or newly matched
      * after a restart with a changed configuration) is picked up by topic discovery without touching the others.
      */
-    public java.util.regex.Pattern topicPattern() {
-        List<String> alternatives = new java.util.ArrayList<>();
-        databases.forEach(db -> alternatives.add(java.util.regex.Pattern.quote(db) + "\\.[^.]+"));
-        tables.forEach(t -> alternatives.add(java.util.regex.Pattern.quote(t.database() + "." + t.table())));
+    public Pattern topicPattern() {
+        List<String> alternatives = new ArrayList<>();
+        databases.forEach(db -> alternatives.add(Pattern.quote(db) + "\\.[^.]+"));
+        tables.forEach(t -> alternatives.add(Pattern.quote(t.database() + "." + t.table())));
         for (TableOptions t : tableOptions) {
             alternatives.add(t.name() != null
-                    ? java.util.regex.Pattern.quote(t.name().database() + "." + t.name().table()) : "(?:" + t.regex().pattern() + ")");
+                    ? Pattern.quote(t.name().database() + "." + t.name().table()) : "(?:" + t.regex().pattern() + ")");
         }
-        return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topicPrefix) + "\\.(?:"
+        return Pattern.compile(Pattern.quote(topicPrefix) + "\\.(?:"
                 + String.join("|", alternatives) + ")");
     }
 
     /** The lake table a source table is mirrored to. */
-    public org.apache.iceberg.catalog.TableIdentifier lakeTableOf(TableId table) {
+    public TableIdentifier lakeTableOf(TableId table) {
         TableOptions t = optionsFor(table);
         String ns = t.namespace() != null ? t.namespace() : namespaceOf(table);
-        return org.apache.iceberg.catalog.TableIdentifier.of(ns, t.lakeTable(table));
+        return TableIdentifier.of(ns, t.lakeTable(table));
     }
 
     /** Extra Kafka client properties (security, TLS) for every client of the job. */
-    public java.util.Map<String, String> kafkaProperties() {
+    public Map<String, String> kafkaProperties() {
         return kafkaProperties;
     }
 
@@ -237,7 +242,7 @@ public final class ChangelogJobOptions implements Serializable {
         private String groupId = DEFAULT_GROUP_ID;
         private CatalogOptions catalog;
         private String namespace;
-        private Duration checkpointInterval = org.apache.flink.util.TimeUtils.parseDuration(DEFAULT_CHECKPOINT_INTERVAL);
+        private Duration checkpointInterval = TimeUtils.parseDuration(DEFAULT_CHECKPOINT_INTERVAL);
         private String checkpointDir;
         private int parallelism = DEFAULT_PARALLELISM;
         private Duration dedupeStateTtl = Duration.ofDays(7);
@@ -247,15 +252,15 @@ public final class ChangelogJobOptions implements Serializable {
         private String deadLetterTable;
         private long collapseMaxBytes = DEFAULT_COLLAPSE_MAX_BYTES;
         private Duration checkpointIntervalDuringBacklog =
-                org.apache.flink.util.TimeUtils.parseDuration(DEFAULT_CHECKPOINT_INTERVAL_DURING_BACKLOG);
+                TimeUtils.parseDuration(DEFAULT_CHECKPOINT_INTERVAL_DURING_BACKLOG);
         private long backlogThresholdRecords = DEFAULT_BACKLOG_THRESHOLD_RECORDS;
 
         /** The checkpoint interval while the source is behind by more than the backlog threshold. */
         public Builder checkpointIntervalDuringBacklog(Duration v) { checkpointIntervalDuringBacklog = v; return this; }
         /** Records not yet committed above which the source reports a backlog. */
         public Builder backlogThresholdRecords(long v) { backlogThresholdRecords = v; return this; }
-        private Duration minPauseBetweenCheckpoints = org.apache.flink.util.TimeUtils.parseDuration(DEFAULT_MIN_PAUSE);
-        private Duration checkpointTimeout = org.apache.flink.util.TimeUtils.parseDuration(DEFAULT_CHECKPOINT_TIMEOUT);
+        private Duration minPauseBetweenCheckpoints = TimeUtils.parseDuration(DEFAULT_MIN_PAUSE);
+        private Duration checkpointTimeout = TimeUtils.parseDuration(DEFAULT_CHECKPOINT_TIMEOUT);
         private int tolerableCheckpointFailures = DEFAULT_TOLERABLE_CHECKPOINT_FAILURES;
 
         /** Memory the collapse stage may hold between checkpoints before it emits early (estimated bytes). */
@@ -267,8 +272,8 @@ public final class ChangelogJobOptions implements Serializable {
         /** Dead letters to this Iceberg table ({@code namespace.table}) instead of the Kafka topic. */
         public Builder deadLetterTable(String v) { deadLetterTable = v; return this; }
         private SchemaEvolution schemaEvolution = SchemaEvolution.EVOLVE;
-        private java.util.Map<String, String> kafkaProperties = java.util.Map.of();
-        private Duration topicDiscoveryInterval = org.apache.flink.util.TimeUtils.parseDuration(DEFAULT_TOPIC_DISCOVERY_INTERVAL);
+        private Map<String, String> kafkaProperties = Map.of();
+        private Duration topicDiscoveryInterval = TimeUtils.parseDuration(DEFAULT_TOPIC_DISCOVERY_INTERVAL);
         private long maxChangeBytes = DEFAULT_MAX_CHANGE_BYTES;
         private int maxDeadLetterBytes = DEFAULT_MAX_DEAD_LETTER_BYTES;
 
@@ -276,7 +281,7 @@ public final class ChangelogJobOptions implements Serializable {
         public Builder tableOptions(List<TableOptions> v) { tableOptions = v; return this; }
         /** The schema-evolution mode of tables no table entry matches. */
         public Builder schemaEvolution(SchemaEvolution v) { schemaEvolution = v; return this; }
-        public Builder kafkaProperties(java.util.Map<String, String> v) { kafkaProperties = v; return this; }
+        public Builder kafkaProperties(Map<String, String> v) { kafkaProperties = v; return this; }
         /** How often the job looks for change topics of new tables. */
         public Builder topicDiscoveryInterval(Duration v) { topicDiscoveryInterval = v; return this; }
         /** A change record larger than this is set aside, not decoded: one huge row must not exhaust a task's memory. */

@@ -45,6 +45,7 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
     private transient java.util.Map<String, Counter> deadLettersByReason;
     private transient Counter tablesNotMirrored;
     private transient Set<TableId> refusedTables;
+    private transient java.util.Map<TableId, TableRoute> routes;
 
     DecodeFunction(ChangeDecoder decoder, ChangelogJobOptions options) {
         this.decoder = decoder;
@@ -57,6 +58,7 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
         deadLettersByReason = new java.util.HashMap<>();
         tablesNotMirrored = getRuntimeContext().getMetricGroup().counter("changesOfTablesNotMirrored");
         refusedTables = new HashSet<>();
+        routes = new java.util.HashMap<>();
         catalog = LakeCatalogs.loader(options.catalog()).loadCatalog();
         shaper = new TableShaper(options, catalog);
     }
@@ -89,12 +91,13 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
             return; // tombstone
         }
         ChangeRecord c = change.get();
-        if (!raw.topic.equals(options.topicOf(c.table()))) {
+        TableRoute route = routes.computeIfAbsent(c.table(), TableRoute::new);
+        if (!raw.topic.equals(route.topic)) {
             setAside(ctx, raw, "route", "wrong-topic", "change of " + c.table() + " in topic " + raw.topic
                     + ", which holds changes of another table");
             return;
         }
-        if (!options.mirrors(c.table())) {
+        if (!route.mirrored) {
             tablesNotMirrored.inc(); // e.g. a table taken out of the configuration; its partitions are still assigned
             return;
         }
@@ -124,6 +127,17 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
         }
         if (shaped != null) {
             out.collect(shaped);
+        }
+    }
+
+    /** What the options say of one table, worked out once rather than per record (regex matching, topic name). */
+    private final class TableRoute {
+        final String topic;
+        final boolean mirrored;
+
+        TableRoute(TableId table) {
+            this.topic = options.topicOf(table);
+            this.mirrored = options.mirrors(table);
         }
     }
 

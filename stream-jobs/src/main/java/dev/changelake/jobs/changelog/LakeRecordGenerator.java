@@ -11,6 +11,7 @@ import org.apache.flink.util.Collector;
 import org.apache.iceberg.DistributionMode;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.sink.dynamic.DynamicRecord;
 import org.apache.iceberg.flink.sink.dynamic.DynamicRecordGenerator;
 
@@ -36,7 +37,7 @@ final class LakeRecordGenerator implements DynamicRecordGenerator<ChangeRecord> 
             targets = new HashMap<>();
         }
         Target t = targets.computeIfAbsent(change.schema(), this::target);
-        DynamicRecord r = new DynamicRecord(options.lakeTableOf(change.table()), null, t.schema,
+        DynamicRecord r = new DynamicRecord(t.table, null, t.schema,
                 t.converter.toRow(change), t.spec, DistributionMode.NONE, options.parallelism);
         if (!t.keyColumns.isEmpty()) {
             r.setUpsertMode(true);
@@ -47,18 +48,22 @@ final class LakeRecordGenerator implements DynamicRecordGenerator<ChangeRecord> 
 
     private Target target(TableSchema schema) {
         Schema iceberg = IcebergSchemas.toIceberg(schema);
-        return new Target(iceberg, options.optionsFor(schema.table()).partitionBy().toSpec(iceberg),
-                new ChangeRowConverter(iceberg), Set.copyOf(schema.primaryKey()));
+        return new Target(options.lakeTableOf(schema.table()), iceberg,
+                options.optionsFor(schema.table()).partitionBy().toSpec(iceberg), new ChangeRowConverter(iceberg),
+                Set.copyOf(schema.primaryKey()));
     }
 
     /** How rows of one table schema are written; built once per schema. */
     private static final class Target {
+        final TableIdentifier table;
         final Schema schema;
         final PartitionSpec spec;
         final ChangeRowConverter converter;
         final Set<String> keyColumns;
 
-        Target(Schema schema, PartitionSpec spec, ChangeRowConverter converter, Set<String> keyColumns) {
+        Target(TableIdentifier table, Schema schema, PartitionSpec spec, ChangeRowConverter converter,
+                Set<String> keyColumns) {
+            this.table = table;
             this.schema = schema;
             this.spec = spec;
             this.converter = converter;

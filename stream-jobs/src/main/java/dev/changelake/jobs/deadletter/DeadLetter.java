@@ -21,4 +21,9 @@ public final class DeadLetter implements Serializable {
         this.reason = reason;
         this.failedAtMillis = System.currentTimeMillis();
     }
+
+    /** The first {@code max} bytes: a dead letter must fit where it goes, whatever came in. */
+    static byte[] head(byte[] bytes, int max) {
+        return bytes == null || bytes.length <= max ? bytes : java.util.Arrays.copyOf(bytes, max);
+    }
 }

@@ -37,7 +37,7 @@ final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadL
         // A record too large for the broker would fail the job at every retry: keep its head, say how large it was.
         int keyRoom = key == null ? 0 : Math.min(key.length, maxBytes / 8);
         int valueRoom = Math.max(0, maxBytes - keyRoom);
-        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null, timestamp, cut(key, keyRoom), cut(value, valueRoom));
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null, timestamp, DeadLetter.head(key, keyRoom), DeadLetter.head(value, valueRoom));
         if (key != null && key.length > keyRoom) {
             r.headers().add(KEY_SIZE, utf8(String.valueOf(key.length)));
         }
@@ -52,10 +52,6 @@ final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadL
         r.headers().add(SOURCE_PARTITION, utf8(String.valueOf(letter.record.partition)));
         r.headers().add(SOURCE_OFFSET, utf8(String.valueOf(letter.record.offset)));
         return r;
-    }
-
-    private static byte[] cut(byte[] bytes, int max) {
-        return bytes == null || bytes.length <= max ? bytes : java.util.Arrays.copyOf(bytes, max);
     }
 
     private static byte[] utf8(String s) {

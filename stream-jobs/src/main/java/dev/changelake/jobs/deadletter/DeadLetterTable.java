@@ -1,6 +1,5 @@
 package dev.changelake.jobs.deadletter;
 
-import java.util.Arrays;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.StringData;
@@ -75,14 +74,10 @@ public final class DeadLetterTable {
                     StringData.fromString(letter.record.topic),
                     letter.record.partition,
                     letter.record.offset,
-                    cut(letter.record.key),
-                    cut(value),
+                    DeadLetter.head(letter.record.key, maxBytes),
+                    DeadLetter.head(value, maxBytes),
                     value == null ? null : (long) value.length);
             out.collect(new DynamicRecord(table, null, SCHEMA, row, PartitionSpec.unpartitioned(), DistributionMode.NONE, 1));
-        }
-
-        private byte[] cut(byte[] bytes) {
-            return bytes == null || bytes.length <= maxBytes ? bytes : Arrays.copyOf(bytes, maxBytes);
         }
     }
 }
