@@ -36,6 +36,11 @@ public final class LocalFlinkCluster implements AutoCloseable {
 
     /** @param webPort the web UI's port, 0 for any free one */
     public static LocalFlinkCluster start(int webPort, int slots) throws Exception {
+        return start(webPort, slots, new Configuration());
+    }
+
+    /** As {@link #start(int, int)}, with {@code extra} settings on top (the benchmark's metric and history settings). */
+    public static LocalFlinkCluster start(int webPort, int slots, Configuration extra) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
@@ -46,6 +51,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         // Buffer debloating keeps in-flight data to about a second's worth, so barriers overtake less data and
         // aligned checkpoints stay short under backlog. A cluster setting: on MSF it is the service's to set.
         conf.set(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED, true);
+        conf.addAll(extra);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(slots).build());
         cluster.start();

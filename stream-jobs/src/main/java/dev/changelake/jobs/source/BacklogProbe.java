@@ -14,9 +14,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * How many records of the job's topics are not yet committed: the end offsets of every partition of the topics
- * matching the pattern, minus the consumer group's committed offsets (the job commits them on each checkpoint, so
- * this is what a restart would read again: the backlog as the lake sees it).
+ * How many records of the job's topics are not yet read: the end offsets of every partition of the topics matching
+ * the pattern, minus how far the job's readers have read (as they report it), or, for a partition no reader has
+ * reported yet, minus the consumer group's committed offset.
  */
 public final class BacklogProbe implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
@@ -34,8 +34,12 @@ public final class BacklogProbe implements Serializable, AutoCloseable {
         this.groupId = groupId;
     }
 
-    /** Records in the matching topics after the group's committed offsets (all of a partition it never committed). */
-    public long uncommittedRecords() throws Exception {
+    /**
+     * Records in the matching topics the job has not read yet.
+     *
+     * @param read the next offset to read per partition, as the readers reported it (may miss partitions)
+     */
+    public long recordsNotRead(Map<TopicPartition, Long> read) throws Exception {
         Admin a = admin();
         Pattern pattern = Pattern.compile(topicPattern);
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
@@ -49,10 +53,26 @@ public final class BacklogProbe implements Serializable, AutoCloseable {
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = a.listOffsets(request).all().get();
         Map<TopicPartition, OffsetAndMetadata> committed = a.listConsumerGroupOffsets(groupId)
                 .partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, Long> endOffsets = new HashMap<>();
+        end.forEach((tp, info) -> endOffsets.put(tp, info.offset()));
+        Map<TopicPartition, Long> committedOffsets = new HashMap<>();
+        committed.forEach((tp, c) -> {
+            if (c != null) {
+                committedOffsets.put(tp, c.offset());
+            }
+        });
+        return behind(endOffsets, committedOffsets, read);
+    }
+
+    /**
+     * Σ over partitions of end − (the furthest read, else the committed offset, else 0). A partition read past its
+     * committed offset counts from where it was read to: committed offsets trail by one checkpoint interval.
+     */
+    static long behind(Map<TopicPartition, Long> end, Map<TopicPartition, Long> committed, Map<TopicPartition, Long> read) {
         long behind = 0;
-        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : end.entrySet()) {
-            OffsetAndMetadata c = committed.get(e.getKey());
-            behind += Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()));
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            long from = Math.max(read.getOrDefault(e.getKey(), 0L), committed.getOrDefault(e.getKey(), 0L));
+            behind += Math.max(0, e.getValue() - from);
         }
         return behind;
     }
