@@ -35,9 +35,11 @@ import org.apache.avro.generic.GenericRecord;
  *
  * <p>Avro schemas written from Connect data (Apicurio's and Glue's {@code AvroData}) keep the Connect schema as
  * properties: {@code connect.name} (Debezium's logical name), {@code connect.parameters}, {@code connect.type} (int8,
- * int16). Each Avro field is read back into the Connect field JsonConverter would describe, and each value into the
- * JSON JsonConverter would write, so that types and values go through exactly the mapping of the JSON decoder
- * ({@link ConnectField}, {@link ConnectValues}) and the two encodings cannot drift apart.
+ * int16). Each Avro field is read back into the Connect field JsonConverter would describe, so that types go through
+ * exactly the mapping of the JSON decoder ({@link ConnectField}). Each value is read into the canonical value directly
+ * ({@link ConnectValues#decodeAvro}, case by case as {@link ConnectValues#decode} reads the JSON JsonConverter would
+ * write for it); a value it does not read directly goes through that JSON ({@link #json}) and {@code decode}, so the
+ * two encodings cannot drift apart.
  *
  * <p>Column names: the Avro capture runs Debezium with {@code field.name.adjustment.mode=avro_unicode}, which writes
  * every character an Avro name cannot hold, and '_' itself, as {@code _uXXXX}; that is undone here, so a column
@@ -54,6 +56,9 @@ final class DebeziumAvroEnvelope {
     /** The columns of each row / key record schema seen, in field order. Schemas are few; records are many. */
     private final Map<Schema, List<Column>> columns = new HashMap<>();
     private final SchemaCache<List<Schema>> schemas = new SchemaCache<>();
+    private Schema lastValueSchema;
+    private Schema lastKeySchema;
+    private TableSchema lastSchema;
 
     Optional<ChangeRecord> change(GenericRecord key, GenericRecord value) throws DecodeException {
         Op op = op(value);
@@ -89,12 +94,20 @@ final class DebeziumAvroEnvelope {
 
     private TableSchema schema(TableId table, GenericRecord key, GenericRecord value) throws DecodeException {
         // Avro schemas are interned by the readers; the value schema names every column, the key schema the key.
-        List<Schema> id = java.util.Arrays.asList(value.getSchema(), key == null ? null : key.getSchema());
+        Schema valueSchema = value.getSchema();
+        Schema keySchema = key == null ? null : key.getSchema();
+        if (valueSchema == lastValueSchema && keySchema == lastKeySchema && lastSchema != null) {
+            return lastSchema; // the same writer schemas as the last record: the same instances, from the reader
+        }
+        List<Schema> id = java.util.Arrays.asList(valueSchema, keySchema);
         TableSchema known = schemas.get(id);
         if (known == null) {
             known = readSchema(table, key, value);
             schemas.put(id, known);
         }
+        lastValueSchema = valueSchema;
+        lastKeySchema = keySchema;
+        lastSchema = known;
         return known;
     }
 
@@ -138,11 +151,17 @@ final class DebeziumAvroEnvelope {
     }
 
     private static Map<String, Object> values(TableId table, GenericRecord record, List<Column> cols) throws DecodeException {
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (Column c : cols) {
-            values.put(c.field.name, ConnectValues.decode(json(record.get(c.position), c.schema), c.field, table));
+        Map<String, Object> values = new LinkedHashMap<>(capacity(cols.size()));
+        for (int i = 0, n = cols.size(); i < n; i++) {
+            Column c = cols.get(i);
+            values.put(c.field.name, ConnectValues.decodeAvro(record.get(c.position), c.schema, c.field, table));
         }
         return values;
+    }
+
+    /** A HashMap capacity that holds {@code n} entries without resizing. */
+    static int capacity(int n) {
+        return n < 3 ? n + 1 : (int) ((float) n / 0.75f + 1.0f);
     }
 
     private List<Column> columnsOf(TableId table, Schema record) throws DecodeException {

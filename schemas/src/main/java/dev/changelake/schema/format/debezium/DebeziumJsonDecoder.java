@@ -244,14 +244,15 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
 
     /** The primary-key values; empty for a table without primary key (Debezium then sends no key). */
     private Map<String, Object> keyValues(TableId table, Envelope k) throws DecodeException {
-        Map<String, Object> values = new LinkedHashMap<>();
         if (k == null) {
-            return values;
+            return new LinkedHashMap<>();
         }
         if (!k.payload.isObject()) {
             throw new DecodeException("key of " + table + " has a payload that is not a JSON object");
         }
-        for (ConnectField f : fields(k.schema)) {
+        List<ConnectField> fields = fields(k.schema);
+        Map<String, Object> values = new LinkedHashMap<>(DebeziumAvroEnvelope.capacity(fields.size()));
+        for (ConnectField f : fields) {
             values.put(f.name, ConnectValues.decode(k.payload.get(f.name), f, table));
         }
         return values;
@@ -271,7 +272,7 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
         }
         TableId table = table(payload);
         List<ConnectField> fields = fields(rowSchema);
-        Map<String, Object> values = new LinkedHashMap<>(fields.size() * 4 / 3 + 1);
+        Map<String, Object> values = new LinkedHashMap<>(DebeziumAvroEnvelope.capacity(fields.size()));
         for (ConnectField f : fields) {
             values.put(f.name, ConnectValues.decode(row.get(f.name), f, table));
         }
