@@ -3,7 +3,9 @@ package dev.changelake.ingest;
 import dev.changelake.schema.Encoding;
 import dev.changelake.schema.format.debezium.GlueSchemaRegistryOptions;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -40,6 +42,7 @@ public final class CaptureOptions {
     final Encoding encoding;
     final URI avroSchemaStore;
     final GlueSchemaRegistryOptions glueSchemaRegistry;
+    final Map<String, String> connectorProperties;
 
     private CaptureOptions(Builder b) {
         this.flavour = Objects.requireNonNull(b.flavour, "flavour");
@@ -55,6 +58,7 @@ public final class CaptureOptions {
         this.encoding = Objects.requireNonNull(b.encoding, "encoding");
         this.avroSchemaStore = b.avroSchemaStore;
         this.glueSchemaRegistry = b.glueSchemaRegistry;
+        this.connectorProperties = Map.copyOf(b.connectorProperties);
         if (encoding == Encoding.AVRO && (avroSchemaStore == null) == (glueSchemaRegistry == null)) {
             throw new IllegalArgumentException("encoding AVRO needs exactly one place for writer schemas: a schema store "
                     + "(avroSchemaStore, file:///<directory>) or the Glue Schema Registry (glueSchemaRegistry); got "
@@ -122,6 +126,7 @@ public final class CaptureOptions {
         private Encoding encoding = Encoding.JSON;
         private URI avroSchemaStore;
         private GlueSchemaRegistryOptions glueSchemaRegistry;
+        private Map<String, String> connectorProperties = new LinkedHashMap<>();
 
         public Builder flavour(Flavour v) { flavour = v; return this; }
         public Builder hostname(String v) { hostname = v; return this; }
@@ -144,6 +149,13 @@ public final class CaptureOptions {
         public Builder avroSchemaStore(URI v) { avroSchemaStore = v; return this; }
         /** AVRO in AWS: the Glue Schema Registry's converter on MSK Connect, registering schemas as they appear. */
         public Builder glueSchemaRegistry(GlueSchemaRegistryOptions v) { glueSchemaRegistry = v; return this; }
+        /**
+         * Extra Debezium / Kafka Connect connector properties, put over the generated configuration last (so they
+         * win): for tuning (e.g. {@code snapshot.fetch.size}, {@code max.batch.size}, {@code producer.override.*})
+         * or an option changelake does not model. Values that change what records look like (converters, handling
+         * modes) change what the job must decode: leave those alone.
+         */
+        public Builder connectorProperties(Map<String, String> v) { connectorProperties = new LinkedHashMap<>(v); return this; }
 
         public CaptureOptions build() {
             return new CaptureOptions(this);

@@ -8,6 +8,8 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -78,6 +80,88 @@ public final class W1Table {
             }
         } else {
             throw new IllegalArgumentException("W1 has no " + e.op + " events");
+        }
+    }
+
+    /** Rows per transaction of {@link #load}: large enough that commits cost nothing, small enough for the undo log. */
+    static final int LOAD_ROWS_PER_TRANSACTION = 100_000;
+
+    /**
+     * Bulk-inserts snapshot rows (events with an {@code after} row, as {@link W1Generator#snapshot()} gives them):
+     * multi-row {@code INSERT}s of {@code batchRows} rows each (the driver binds the values client-side, so a statement
+     * is one round trip and one parse), committed every {@value #LOAD_ROWS_PER_TRANSACTION} rows. 1M rows load in
+     * well under a minute, about two orders of magnitude faster than {@link #apply} per row with autocommit. The rows
+     * are exactly what {@link #apply} would write. The session's time zone must be UTC (see {@link #apply}); the
+     * connection's autocommit setting is restored afterwards. To keep the load out of the binlog (nothing captures it
+     * when a snapshot follows), run {@code SET SESSION sql_log_bin = 0} on the connection first (needs SUPER).
+     *
+     * @param batchRows rows per INSERT statement, e.g. 1,000 (13 parameters per row)
+     * @return the number of rows inserted
+     */
+    public static long load(Connection c, String database, String table, Iterator<W1Event> snapshot, int batchRows)
+            throws SQLException {
+        if (batchRows < 1) {
+            throw new IllegalArgumentException("batchRows must be at least 1: " + batchRows);
+        }
+        String head = "INSERT INTO `" + database + "`.`" + table + "` (" + String.join(", ", COLUMNS) + ") VALUES ";
+        String tuple = "(" + String.join(", ", Collections.nCopies(COLUMNS.size(), "?")) + ")";
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        long loaded = 0;
+        PreparedStatement full = null;
+        try {
+            W1Row[] batch = new W1Row[batchRows];
+            int n = 0;
+            long uncommitted = 0;
+            while (snapshot.hasNext()) {
+                W1Event e = snapshot.next();
+                if (e.after == null) {
+                    throw new IllegalArgumentException("only rows can be loaded, not " + e);
+                }
+                batch[n++] = e.after;
+                if (n == batchRows) {
+                    if (full == null) {
+                        full = c.prepareStatement(head + String.join(", ", Collections.nCopies(batchRows, tuple)));
+                    }
+                    insert(full, batch, n);
+                    loaded += n;
+                    uncommitted += n;
+                    n = 0;
+                    if (uncommitted >= LOAD_ROWS_PER_TRANSACTION) {
+                        c.commit();
+                        uncommitted = 0;
+                    }
+                }
+            }
+            if (n > 0) {
+                try (PreparedStatement last = c.prepareStatement(head + String.join(", ", Collections.nCopies(n, tuple)))) {
+                    insert(last, batch, n);
+                }
+                loaded += n;
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            if (full != null) {
+                full.close();
+            }
+            c.setAutoCommit(autoCommit);
+        }
+        return loaded;
+    }
+
+    private static void insert(PreparedStatement ps, W1Row[] rows, int n) throws SQLException {
+        int p = 1;
+        for (int i = 0; i < n; i++) {
+            ps.setLong(p, rows[i].id);
+            bindNonKey(ps, p + 1, rows[i]);
+            p += COLUMNS.size();
+        }
+        int inserted = ps.executeUpdate();
+        if (inserted != n) {
+            throw new SQLException("a multi-row INSERT of " + n + " rows inserted " + inserted);
         }
     }
 
