@@ -80,6 +80,11 @@ public final class ChangeRecord implements Serializable {
     }
 
     /** This change with {@code after} replaced, e.g. by cleaning rules, described by {@code newSchema}. */
+    /** The same change as another kind of change: the sink's hint of how to write it (see CollapseOperator). */
+    public ChangeRecord withOp(Op newOp) {
+        return newOp == op ? this : new ChangeRecord(table, newOp, key, before, after, position, sourceTimestampMillis, schema);
+    }
+
     public ChangeRecord withAfter(Map<String, Object> newAfter, TableSchema newSchema) {
         return new ChangeRecord(table, op, key, before, newAfter, position, sourceTimestampMillis, newSchema);
     }

@@ -1,5 +1,7 @@
 package dev.changelake.bench.harness;
 
+import dev.changelake.bench.state.DedupeStateBench;
+import dev.changelake.bench.state.DedupeStateResult;
 import dev.changelake.bench.w1.W1Config;
 import dev.changelake.deploy.local.LocalFlinkCluster;
 import dev.changelake.fixtures.KafkaServices;
@@ -46,6 +48,9 @@ final class W1Command implements Callable<Integer> {
     @Option(names = "--pairs", description = "rounds of (ours JSON, B1, C1, ours Avro), order alternating; default ${DEFAULT-VALUE}")
     int pairs = 3;
 
+    @Option(names = "--contenders", split = ",", description = "which of ours-json, B1, C1, ours-avro to run; default all")
+    List<String> only = List.of("ours-json", "B1", "C1", "ours-avro");
+
     @Option(names = "--seed", description = "the generator's seed; default ${DEFAULT-VALUE}")
     long seed = 1;
 
@@ -69,6 +74,9 @@ final class W1Command implements Callable<Integer> {
     @Option(names = "--steady-duration", converter = FlinkDuration.class, description = "P5: length of the steady phase, 0 to skip; default 3min")
     Duration steadyDuration = Duration.ofMinutes(3);
 
+    @Option(names = "--state-keys", description = "P7: distinct keys through the dedupe state in a 1 GiB-heap JVM, 0 to skip; default ${DEFAULT-VALUE}")
+    long stateKeys = DedupeStateBench.P7_KEYS;
+
     @Option(names = "--run-timeout", converter = FlinkDuration.class, description = "a run that has not drained by then fails; default 2h")
     Duration runTimeout = Duration.ofHours(2);
 
@@ -82,7 +90,7 @@ final class W1Command implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream log = System.out;
         String command = "./bin/changelake bench w1 --rows " + rows + " --events " + events + " --pairs " + pairs
-                + (steadyDuration.isZero() ? " --steady-duration 0" : "");
+                + (steadyDuration.isZero() ? " --steady-duration 0" : "") + (stateKeys == DedupeStateBench.P7_KEYS ? "" : " --state-keys " + stateKeys);
         W1Config base = W1Config.builder().rows(rows).events(events).seed(seed).build();
         log.println("W1: " + base + "; " + pairs + " pairs; checkpoint interval " + checkpointInterval + ", parallelism " + parallelism);
         log.println("machine: " + machine());
@@ -108,7 +116,8 @@ final class W1Command implements Callable<Integer> {
                     new Contender.Ours(Encoding.JSON, w1.json.topicPrefix, base.database, base.table),
                     new Contender.BaselineSql(w1.json.topic(), base.table),
                     new Contender.DecodeOnly(Encoding.JSON, w1.json.topic()),
-                    new Contender.Ours(Encoding.AVRO, w1.avro.topicPrefix, base.database, base.table));
+                    new Contender.Ours(Encoding.AVRO, w1.avro.topicPrefix, base.database, base.table))
+                    .stream().filter(c -> only.contains(c.name)).toList();
             Catalog catalog = LakeCatalogs.open(catalogOptions);
             DrainRun drain = new DrainRun(flink, admin, catalog, setup, log, runTimeout);
             for (int pair = 1; pair <= pairs; pair++) {
@@ -139,6 +148,13 @@ final class W1Command implements Callable<Integer> {
                         + "%,d events at %,.0f events/s)", p5.p99Millis / 1000.0, p5.p50Millis / 1000.0,
                         checkpointInterval.toSeconds() + 3, p5.p99Millis <= checkpointInterval.toMillis() + 3000 ? "met" : "MISSED",
                         p5.events, p5.achievedRate));
+            }
+            if (stateKeys > 0) {
+                DedupeStateResult p7 = DedupeStateBench.run(workDir.resolve("p7"), stateKeys, log);
+                log.println(p7);
+                report.measures.put("P7", p7.p7Line().substring("P7: ".length()) + String.format(Locale.ROOT,
+                        " (peak of the heap pools in a -Xmx1g JVM, %,.0f keys/s; target heap < 1 GiB: %s)",
+                        p7.recordsPerSecond(), p7.completed() && p7.withinHeapLimit() ? "met" : "MISSED"));
             }
         } finally {
             org.apache.commons.io.FileUtils.deleteQuietly(workDir.toFile());

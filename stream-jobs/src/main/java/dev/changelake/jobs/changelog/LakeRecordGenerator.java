@@ -3,6 +3,7 @@ package dev.changelake.jobs.changelog;
 import dev.changelake.lake.iceberg.ChangeRowConverter;
 import dev.changelake.lake.iceberg.IcebergSchemas;
 import dev.changelake.schema.ChangeRecord;
+import dev.changelake.schema.Op;
 import dev.changelake.schema.TableSchema;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,7 +41,8 @@ final class LakeRecordGenerator implements DynamicRecordGenerator<ChangeRecord> 
         DynamicRecord r = new DynamicRecord(t.table, null, t.schema,
                 t.converter.toRow(change), t.spec, DistributionMode.NONE, options.parallelism);
         if (!t.keyColumns.isEmpty()) {
-            r.setUpsertMode(true);
+            // A CREATE from the collapse is a key the lake has no row of: a plain insert, no equality delete first.
+            r.setUpsertMode(change.op() != Op.CREATE);
             r.setEqualityFields(t.keyColumns);
         }
         out.collect(r);

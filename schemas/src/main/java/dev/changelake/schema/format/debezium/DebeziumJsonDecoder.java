@@ -123,6 +123,10 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
      * payload is parsed per record. Null for any other form, which the general path then reads and judges.
      */
     private Envelope schemaAndPayload(byte[] bytes, String what) throws DecodeException {
+        Envelope known = knownSchemaThenPayload(bytes);
+        if (known != null) {
+            return known;
+        }
         try (JsonParser p = mapper().getFactory().createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -149,6 +153,36 @@ public final class DebeziumJsonDecoder implements ChangeDecoder {
         } catch (IOException e) {
             throw new DecodeException(what + " could not be read: " + e.getMessage(), e);
         }
+    }
+
+    private static final byte[] SCHEMA_FIRST = "{\"schema\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] THEN_PAYLOAD = ",\"payload\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The fastest path, for JsonConverter's exact output ({@code {"schema":…,"payload":…}}, no spaces) with a schema
+     * seen before: the schema's bytes are compared, not tokenized, and the parser starts at the payload (what follows
+     * the payload object, the closing brace, is not read). Null when the bytes are anything else.
+     */
+    private Envelope knownSchemaThenPayload(byte[] bytes) throws DecodeException {
+        if (schemaNodes == null || !startsWith(bytes, 0, SCHEMA_FIRST)) {
+            return null;
+        }
+        SchemaBytes.Entry schema = schemaNodes.at(bytes, SCHEMA_FIRST.length);
+        int payload = SCHEMA_FIRST.length + (schema == null ? 0 : schema.length());
+        if (schema == null || !startsWith(bytes, payload, THEN_PAYLOAD)) {
+            return null;
+        }
+        payload += THEN_PAYLOAD.length;
+        try {
+            JsonNode node = mapper().readTree(bytes, payload, bytes.length - payload);
+            return node != null && node.isObject() ? new Envelope(schema.node, node) : null;
+        } catch (IOException e) {
+            return null; // the general path reads it again and names what is wrong
+        }
+    }
+
+    private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
+        return bytes.length - at >= prefix.length && java.util.Arrays.equals(bytes, at, at + prefix.length, prefix, 0, prefix.length);
     }
 
     private SchemaBytes schemaNodes() {

@@ -22,6 +22,25 @@ final class SchemaBytes {
         this.mapper = mapper;
     }
 
+    /**
+     * A known schema whose bytes are those at {@code bytes[start…]}, or null: lets a reader jump over the schema
+     * without tokenizing it (a record's schema is most of its bytes).
+     */
+    Entry at(byte[] bytes, int start) {
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            int end = start + e.bytes.length;
+            if (end <= bytes.length && Arrays.equals(bytes, start, end, e.bytes, 0, e.bytes.length)) {
+                if (i > 0) {
+                    entries.remove(i);
+                    entries.add(0, e);
+                }
+                return e;
+            }
+        }
+        return null;
+    }
+
     /** The parsed schema held in {@code bytes[start, end)}. */
     JsonNode node(byte[] bytes, int start, int end) throws IOException {
         for (int i = 0; i < entries.size(); i++) {
@@ -42,9 +61,13 @@ final class SchemaBytes {
         return e.node;
     }
 
-    private static final class Entry {
+    static final class Entry {
         final byte[] bytes;
         final JsonNode node;
+
+        int length() {
+            return bytes.length;
+        }
 
         Entry(byte[] bytes, JsonNode node) {
             this.bytes = bytes;
