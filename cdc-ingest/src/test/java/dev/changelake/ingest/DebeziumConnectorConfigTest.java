@@ -30,6 +30,17 @@ class DebeziumConnectorConfigTest {
     }
 
     @Test
+    void theConnectorsProducerCompressesAndBatchesAndTheUsersOwnPropertiesWin() {
+        Map<String, String> c = DebeziumConnectorConfig.render(options().flavour(CaptureOptions.Flavour.MARIADB)
+                .connectorProperties(Map.of("producer.override.linger.ms", "5", "snapshot.fetch.size", "10000")).build());
+
+        assertThat(c).containsEntry("producer.override.compression.type", "lz4")
+                .containsEntry("producer.override.batch.size", "262144")
+                .containsEntry("producer.override.linger.ms", "5")
+                .containsEntry("snapshot.fetch.size", "10000");
+    }
+
+    @Test
     void optionsForLosslessValuesAreSet() {
         Map<String, String> c = DebeziumConnectorConfig.render(options().flavour(CaptureOptions.Flavour.MARIADB).build());
 

@@ -47,6 +47,9 @@ final class SteadyFreshness {
         }
     }
 
+    /** The run number of the steady job (its group, namespace, checkpoints): apart from the drain runs' 0 (warm-up), 1, 2… */
+    private static final int STEADY = 99;
+
     private SteadyFreshness() {
     }
 
@@ -59,7 +62,7 @@ final class SteadyFreshness {
                 .configs(Map.of("compression.type", "lz4")))).all().get();
         Contender ours = new Contender.Ours(Encoding.JSON, config.topicPrefix, config.database, config.table);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        ours.build(env, setup, 0);
+        ours.build(env, setup, STEADY);
         JobID job = flink.submit(env, "bench-steady", Optional.empty());
         FlinkRest rest = new FlinkRest(flink.webUrl());
         log.printf("  steady    %,d events/s for %s: job %s started%n", rate, duration, job);
@@ -92,7 +95,7 @@ final class SteadyFreshness {
 
         // until the last change is in a lake commit
         long end = W1Topics.endOffsets(admin, config.topic());
-        while (W1Topics.committedOffsets(admin, ours.run(0), config.topic()) < end) {
+        while (W1Topics.committedOffsets(admin, ours.run(STEADY), config.topic()) < end) {
             LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
         }
         long seen = System.currentTimeMillis();

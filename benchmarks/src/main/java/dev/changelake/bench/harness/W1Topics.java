@@ -51,10 +51,13 @@ final class W1Topics {
         this.records = records;
     }
 
-    /** Generates W1 from {@code base} and writes both topics; Avro writer schemas go to {@code schemaStore}. */
-    static W1Topics load(String bootstrapServers, W1Config base, Path schemaStore) throws Exception {
-        W1Config json = base.toBuilder().topicPrefix("w1json").build();
-        W1Config avro = base.toBuilder().topicPrefix("w1avro").build();
+    /**
+     * Generates W1 from {@code base} and writes both topics, {@code <prefix>json.…} and {@code <prefix>avro.…}; Avro
+     * writer schemas go to {@code schemaStore}.
+     */
+    static W1Topics load(String bootstrapServers, W1Config base, Path schemaStore, String prefix) throws Exception {
+        W1Config json = base.toBuilder().topicPrefix(prefix + "json").build();
+        W1Config avro = base.toBuilder().topicPrefix(prefix + "avro").build();
         try (Admin admin = admin(bootstrapServers)) {
             admin.createTopics(List.of(topic(json.topic()), topic(avro.topic()))).all().get();
         }
@@ -70,7 +73,7 @@ final class W1Topics {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(256L * 1024 * 1024));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-                ProgressBar bar = new ProgressBarBuilder().setTaskName("pre-loading W1 into Kafka")
+                ProgressBar bar = new ProgressBarBuilder().setTaskName("pre-loading " + prefix + " into Kafka")
                         .setInitialMax(base.rows + base.events).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(2_000)
                         .setUnit(" events", 1).continuousUpdate().build()) {
             for (Iterator<W1Event> events : List.of(generator.snapshot(), generator.changes())) {
