@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.util.Collector;
-import org.apache.iceberg.DistributionMode;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -19,8 +18,8 @@ import org.apache.iceberg.flink.sink.dynamic.DynamicRecordGenerator;
 /**
  * Turns a shaped change ({@link TableShaper}) into the record Iceberg's dynamic sink writes: the lake table, the
  * schema the row is written with (the sink evolves the table to it first), the configured partitioning, and for a
- * table with primary key an upsert on the key. Rows are spread over writers by the key, so all changes of a key in a
- * checkpoint go to one writer, in order.
+ * table with primary key an upsert on the key. Rows go to the writer in the same task, so all changes of a key go to
+ * one writer, in order.
  */
 final class LakeRecordGenerator implements DynamicRecordGenerator<ChangeRecord> {
     private static final long serialVersionUID = 1L;
@@ -38,8 +37,11 @@ final class LakeRecordGenerator implements DynamicRecordGenerator<ChangeRecord> 
             targets = new HashMap<>();
         }
         Target t = targets.computeIfAbsent(change.schema(), this::target);
+        // No distribution mode: the sink forwards the row to the writer chained in this task, with no shuffle. The
+        // keyed dedupe before it already sends every change of a key to this one task, in order, so each key is
+        // written by one writer; hashing it again to another writer would cost a serialization and a network hop.
         DynamicRecord r = new DynamicRecord(t.table, null, t.schema,
-                t.converter.toRow(change), t.spec, DistributionMode.NONE, options.parallelism);
+                t.converter.toRow(change), t.spec, null, options.parallelism);
         if (!t.keyColumns.isEmpty()) {
             // A CREATE from the collapse is a key the lake has no row of: a plain insert, no equality delete first.
             r.setUpsertMode(change.op() != Op.CREATE);
