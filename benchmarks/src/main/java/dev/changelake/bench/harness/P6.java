@@ -32,8 +32,10 @@ final class P6 {
                 previous = trigger;
             }
         }
-        return String.format(Locale.ROOT, "%d checkpoints during the drains of ours JSON, median %.0f s apart (normal "
-                + "interval %d s), longest %.1f s, %d failed or timed out", count, W1Report.median(gaps),
+        double gap = W1Report.median(gaps);
+        return String.format(Locale.ROOT, "%d checkpoints during the drains of ours JSON, %s apart (normal "
+                + "interval %d s), longest %.1f s, %d failed or timed out", count,
+                Double.isNaN(gap) ? "none" : String.format(Locale.ROOT, "median %.0f s", gap),
                 normalInterval.toSeconds(), longest, failed);
     }
 }
