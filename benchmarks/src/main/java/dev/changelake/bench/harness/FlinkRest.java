@@ -65,21 +65,6 @@ final class FlinkRest {
         return null; // metrics not fetched yet
     }
 
-    /** The sum over all operators of the job of a metric named {@code name} (e.g. {@code numRestarts} is job-level). */
-    long operatorMetricSum(JobID job, String name) throws IOException, InterruptedException {
-        long sum = 0;
-        for (JsonNode vertex : get("/jobs/" + job).path("vertices")) {
-            String url = "/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
-            for (JsonNode m : get(url)) {
-                String id = m.path("id").asText();
-                if (id.endsWith("." + name)) {
-                    sum += get(url + "?agg=sum&get=" + id).path(0).path("sum").asLong();
-                }
-            }
-        }
-        return sum;
-    }
-
     /** The largest value over operators and subtasks of metric {@code name} (a histogram's {@code _p99}, say). */
     OptionalLong operatorMetricMax(JobID job, String name) throws IOException, InterruptedException {
         OptionalLong max = OptionalLong.empty();

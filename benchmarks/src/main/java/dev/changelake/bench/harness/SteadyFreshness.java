@@ -22,7 +22,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -82,11 +81,7 @@ final class SteadyFreshness {
                     if (due > 0) {
                         LockSupport.parkNanos(Duration.ofMillis(due).toNanos()); // pacing: sent when "committed"
                     }
-                    byte[] key = encoder.key(e);
-                    producer.send(new ProducerRecord<>(config.topic(), key, encoder.value(e)));
-                    if (e.followedByTombstone()) {
-                        producer.send(new ProducerRecord<>(config.topic(), key, null));
-                    }
+                    W1Topics.send(producer, config.topic(), encoder, e);
                     sent++;
                 }
             }

@@ -91,7 +91,8 @@ final class W1Topics {
         return new W1Topics(json, avro, generator, envelopes, records);
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, EnvelopeEncoder encoder, W1Event e) {
+    /** One event as the capture writes it: the envelope, then a tombstone after a delete. */
+    static void send(KafkaProducer<byte[], byte[]> producer, String topic, EnvelopeEncoder encoder, W1Event e) {
         byte[] key = encoder.key(e);
         producer.send(new ProducerRecord<>(topic, key, encoder.value(e)));
         if (e.followedByTombstone()) {

@@ -45,25 +45,21 @@ public final class DedupeStateBench {
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
 
     /**
-     * What Flink needs on Java 17 (the parent pom's {@code flink.jvm.flags}, as deploy's {@code changelake-jvm.flags}
-     * has them; the benchmarks module cannot read either at run time).
+     * What Flink needs on Java 17: the parent pom's {@code flink.jvm.flags}, as deploy writes them into its jar
+     * ({@code changelake-jvm.flags}, on this module's classpath), the same list tests and {@code bin/changelake} use.
      */
-    static final List<String> FLINK_JVM_FLAGS = List.of(
-            "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.text=ALL-UNNAMED",
-            "--add-opens=java.base/java.time=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+    static final List<String> FLINK_JVM_FLAGS = flinkJvmFlags();
+
+    private static List<String> flinkJvmFlags() {
+        try (java.io.InputStream in = DedupeStateBench.class.getResourceAsStream("/changelake-jvm.flags")) {
+            if (in == null) {
+                throw new IllegalStateException("changelake-jvm.flags (from changelake-deploy) is not on the classpath");
+            }
+            return List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split("\\s+"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private static final int OOM_EXIT_CODE = 3; // -XX:+ExitOnOutOfMemoryError
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);

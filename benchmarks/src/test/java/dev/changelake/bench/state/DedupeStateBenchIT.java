@@ -35,8 +35,9 @@ class DedupeStateBenchIT {
         assertThat(r.peakHeapBytes()).isPositive().isLessThanOrEqualTo(r.heapLimitBytes());
         assertThat(r.maxHeapUsedBytes()).isPositive().isLessThanOrEqualTo(r.peakHeapBytes());
         assertThat(r.maxHeapAfterGcBytes()).isLessThanOrEqualTo(r.heapLimitBytes());
-        // Every key is in the local RocksDB and in the checkpoint: at least its ~19-byte key each, at most ~2 KB each.
-        assertThat(r.rocksDbBytes()).isBetween(KEYS * 8, KEYS * 2_000);
+        // Every key is in the checkpoint: at least its ~19-byte key each, at most ~2 KB each. The local RocksDB size is
+        // sampled while the job runs, so a short run may see some keys still in the memtable: only bounded above.
+        assertThat(r.rocksDbBytes()).isPositive().isLessThan(KEYS * 2_000);
         assertThat(r.checkpointBytes()).isBetween(KEYS * 8, KEYS * 2_000);
         assertThat(r.checkpointedBytes()).isPositive().isLessThanOrEqualTo(r.checkpointBytes());
         assertThat(r.seconds()).isPositive().isLessThan(r.jobSeconds());
