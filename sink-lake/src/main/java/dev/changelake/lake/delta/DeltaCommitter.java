@@ -3,6 +3,8 @@ package dev.changelake.lake.delta;
 import io.delta.kernel.Operation;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.Transaction;
+import io.delta.kernel.TransactionCommitResult;
+import io.delta.kernel.hook.PostCommitHook;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.ConcurrentTransactionException;
@@ -16,6 +18,8 @@ import java.util.Optional;
  * from the table itself and skipped. Idempotence lives in the log, not in memory. Versions of one appId must grow.
  */
 public final class DeltaCommitter {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeltaCommitter.class);
+
     /** What a call did. */
     public enum Outcome {
         /** A new table version holds the actions. */
@@ -47,11 +51,36 @@ public final class DeltaCommitter {
             Transaction txn = snapshot.buildUpdateTableTransaction(DeltaTables.ENGINE_INFO, Operation.WRITE)
                     .withTransactionId(appId, version)
                     .build(engine);
-            txn.commit(engine, CloseableIterable.inMemoryIterable(DeltaFiles.iterator(actions)));
+            runHooks(engine, txn.commit(engine, CloseableIterable.inMemoryIterable(DeltaFiles.iterator(actions))));
             return Outcome.COMMITTED;
         } catch (ConcurrentTransactionException e) {
             // Another committer recorded this appId at >= version between our read and our commit.
             return Outcome.ALREADY_COMMITTED;
+        }
+    }
+
+    /**
+     * Commits {@code actions} with no transaction id: for the end of a bounded input, which has no checkpoint id to
+     * record (and is not replayed).
+     */
+    static void commitUnversioned(Engine engine, String tablePath, List<Row> actions) {
+        Transaction txn = DeltaTables.snapshot(engine, tablePath)
+                .buildUpdateTableTransaction(DeltaTables.ENGINE_INFO, Operation.WRITE).build(engine);
+        runHooks(engine, txn.commit(engine, CloseableIterable.inMemoryIterable(DeltaFiles.iterator(actions))));
+    }
+
+    /**
+     * Kernel's post-commit hooks: a log checkpoint every {@code delta.checkpointInterval} commits, checksums. A hook
+     * that fails leaves the commit valid (readers replay the JSON log instead), so it is logged, not thrown.
+     */
+    private static void runHooks(Engine engine, TransactionCommitResult result) {
+        for (PostCommitHook hook : result.getPostCommitHooks()) {
+            try {
+                hook.threadSafeInvoke(engine);
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("post-commit {} after version {} failed; the commit stands", hook.getType(),
+                        result.getVersion(), e);
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import io.delta.kernel.data.MapValue;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.engine.FileReadResult;
+import io.delta.kernel.expressions.Column;
 import io.delta.kernel.expressions.Literal;
 import io.delta.kernel.types.BinaryType;
 import io.delta.kernel.types.BooleanType;
@@ -45,96 +46,136 @@ import java.util.Optional;
 
 /**
  * Data files of a Delta table through Kernel's public API: writing rows as Parquet (with the statistics Kernel asks
- * for) into AddFile actions to commit, and reading the live files back. Rows are canonical value maps (column name
- * to the Java type {@code ColumnType} names), as {@code ChangeRecord.after()} holds them.
+ * for) into AddFile actions to commit, and reading files back, committed or not yet. Rows are canonical value maps
+ * (column name to the Java type {@code ColumnType} names), as {@code ChangeRecord.after()} holds them.
  * <p>
- * Reading assumes no column mapping (physical = logical names) and no deletion vectors: the tables this sink
- * creates have neither; a table with column mapping is refused.
+ * Column mapping by name is handled here ({@link DeltaLayout}); deletion vectors are not: the tables this sink
+ * creates have none, and Kernel cannot write them.
  */
 public final class DeltaFiles {
     private DeltaFiles() {
     }
 
-    /**
-     * Writes {@code rows} as Parquet files under the table (one or more per partition) and returns the AddFile action
-     * rows ({@code SingleAction} rows with {@code add} set) for {@link DeltaCommitter#commit}. Nothing is visible until
-     * committed. Rows missing a nullable column write null there; a row missing a NOT NULL column is refused before
-     * anything is written. Keys that are not columns are ignored.
-     */
+    /** As {@link #write(Engine, Snapshot, List)} on the table's latest version. */
     public static List<Row> write(Engine engine, String tablePath, List<Map<String, Object>> rows) {
+        return write(engine, DeltaTables.snapshot(engine, tablePath), rows);
+    }
+
+    /**
+     * Writes {@code rows} as Parquet files under the table (one or more per partition, each partition's rows in
+     * primary-key order so files hold narrow key ranges, rolling at Kernel's target file size) and returns the
+     * AddFile action rows ({@code SingleAction} rows with {@code add} set) for {@link DeltaCommitter#commit}. Nothing
+     * is visible until committed. Rows missing a nullable column write null there; a row missing a NOT NULL column
+     * is refused before anything is written. Keys that are not columns are ignored.
+     */
+    public static List<Row> write(Engine engine, Snapshot snapshot, List<Map<String, Object>> rows) {
         if (rows.isEmpty()) {
             return List.of();
         }
-        Snapshot snapshot = DeltaTables.snapshot(engine, tablePath);
-        refuseColumnMapping(snapshot);
+        DeltaLayout layout = DeltaLayout.of(snapshot);
         // A transaction that is never committed: it only supplies the state the write functions need.
         Transaction txn = snapshot.buildUpdateTableTransaction(DeltaTables.ENGINE_INFO, Operation.WRITE).build(engine);
         Row txnState = txn.getTransactionState(engine);
-        StructType schema = snapshot.getSchema();
-        List<String> partitionColumns = snapshot.getPartitionColumnNames();
+        StructType schema = layout.schema;
 
         Map<List<Object>, List<Map<String, Object>>> byPartition = new LinkedHashMap<>();
         for (Map<String, Object> row : rows) {
             for (StructField f : schema.fields()) {
                 // Kernel does not check nullability; a null in a required Parquet column would break the file.
                 if (!f.isNullable() && row.get(f.getName()) == null) {
-                    throw new IllegalArgumentException("column '" + f.getName() + "' of " + tablePath
+                    throw new IllegalArgumentException("column '" + f.getName() + "' of " + snapshot.getPath()
                             + " is NOT NULL but a row has no value for it: " + row.keySet());
                 }
             }
-            List<Object> key = new ArrayList<>();
-            for (String p : partitionColumns) {
-                key.add(partitionKey(row.get(p)));
-            }
-            byPartition.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
+            byPartition.computeIfAbsent(keyOf(row, layout.partitionColumns), k -> new ArrayList<>()).add(row);
         }
         List<Row> actions = new ArrayList<>();
         for (List<Map<String, Object>> part : byPartition.values()) {
+            if (!layout.primaryKey.isEmpty()) {
+                part.sort(KEY_ORDER.apply(layout.primaryKey));
+            }
             Map<String, Literal> partitionValues = new HashMap<>();
-            for (String p : partitionColumns) {
+            for (String p : layout.partitionColumns) {
                 partitionValues.put(p, literal(schema.get(p).getDataType(), part.get(0).get(p)));
             }
-            FilteredColumnarBatch batch = new FilteredColumnarBatch(new RowBatch(schema, part), Optional.empty());
-            try (CloseableIterator<FilteredColumnarBatch> physical = Transaction.transformLogicalData(
-                    engine, txnState, iterator(List.of(batch)), partitionValues)) {
+            try {
                 DataWriteContext context = Transaction.getWriteContext(engine, txnState, partitionValues);
                 CloseableIterator<DataFileStatus> written = engine.getParquetHandler().writeParquetFiles(
-                        context.getTargetDirectory(), physical, context.getStatisticsColumns());
+                        context.getTargetDirectory(), iterator(List.of(physical(layout, part))),
+                        statisticsColumns(layout, context));
                 try (CloseableIterator<Row> add = Transaction.generateAppendActions(engine, txnState, written, context)) {
                     add.forEachRemaining(actions::add);
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("writing Parquet to " + tablePath, e);
+                throw new UncheckedIOException("writing Parquet to " + snapshot.getPath(), e);
             }
         }
         return actions;
     }
 
-    /** The table's live data files in its latest version. */
-    public static List<LiveFile> liveFiles(Engine engine, String tablePath) {
-        Snapshot snapshot = DeltaTables.snapshot(engine, tablePath);
-        refuseColumnMapping(snapshot);
-        Scan scan = snapshot.getScanBuilder().build();
-        Row scanState = scan.getScanState(engine);
-        StructType logical = snapshot.getSchema();
-        List<StructField> physicalFields = new ArrayList<>();
-        for (StructField f : logical.fields()) {
-            if (!snapshot.getPartitionColumnNames().contains(f.getName())) {
-                physicalFields.add(f);
+    /**
+     * The rows as the data files hold them: partition columns dropped, the rest under physical names. This is what
+     * {@code Transaction.transformLogicalData} does, except that Kernel 4.4 refuses it for column-mapped tables.
+     */
+    private static FilteredColumnarBatch physical(DeltaLayout layout, List<Map<String, Object>> rows) {
+        ColumnarBatch batch = new RowBatch(layout.schema, rows);
+        for (int i = layout.schema.length() - 1; i >= 0; i--) {
+            if (layout.partitionColumns.contains(layout.schema.at(i).getName())) {
+                batch = batch.withDeletedColumnAt(i);
             }
         }
-        StructType physical = new StructType(physicalFields);
+        return new FilteredColumnarBatch(batch.withNewSchema(layout.physicalSchema), Optional.empty());
+    }
+
+    /** Kernel's statistics columns that are in the data files (it names partition columns too when mapped). */
+    private static List<Column> statisticsColumns(DeltaLayout layout, DataWriteContext context) {
+        List<Column> columns = new ArrayList<>();
+        for (Column c : context.getStatisticsColumns()) {
+            if (layout.physicalSchema.indexOf(c.getNames()[0]) >= 0) {
+                columns.add(c);
+            }
+        }
+        return columns;
+    }
+
+    /** The table's live data files in its latest version. */
+    public static List<LiveFile> liveFiles(Engine engine, String tablePath) {
+        return liveFiles(engine, DeltaTables.snapshot(engine, tablePath));
+    }
+
+    /** The live data files of {@code snapshot}. */
+    public static List<LiveFile> liveFiles(Engine engine, Snapshot snapshot) {
+        DeltaLayout layout = DeltaLayout.of(snapshot);
+        Scan scan = snapshot.getScanBuilder().build();
         List<LiveFile> files = new ArrayList<>();
         try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine, true)) {
             while (batches.hasNext()) {
                 try (CloseableIterator<Row> scanFiles = batches.next().getRows()) {
                     while (scanFiles.hasNext()) {
-                        files.add(new LiveFile(scanFiles.next(), scanState, logical, physical));
+                        Row scanFile = scanFiles.next();
+                        String root = scanFile.getString(scanFile.getSchema().indexOf("tableRoot"));
+                        Row add = scanFile.getStruct(scanFile.getSchema().indexOf("add"));
+                        if (!add.isNullAt(add.getSchema().indexOf("deletionVector"))) {
+                            throw new IllegalStateException("Delta table " + snapshot.getPath() + " has deletion "
+                                    + "vectors (written by another engine); this sink cannot rewrite such files");
+                        }
+                        files.add(new LiveFile(layout, root, add));
                     }
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("listing the files of " + tablePath, e);
+            throw new UncheckedIOException("listing the files of " + snapshot.getPath(), e);
+        }
+        return files;
+    }
+
+    /** The files that AddFile action rows (as {@link #write} returns) add, for reading before they are committed. */
+    static List<LiveFile> addedFiles(Snapshot snapshot, List<Row> addActions) {
+        DeltaLayout layout = DeltaLayout.of(snapshot);
+        String root = snapshot.getPath();
+        List<LiveFile> files = new ArrayList<>();
+        for (Row action : addActions) {
+            files.add(new LiveFile(layout, root, action.getStruct(action.getSchema().indexOf("add"))));
         }
         return files;
     }
@@ -148,74 +189,99 @@ public final class DeltaFiles {
         return rows;
     }
 
-    /** One live data file: its scan-file row (an {@code add} struct and the table root) and how to read it. */
+    /**
+     * One data file: its {@code add} struct (from the log, or from an AddFile action not committed yet) and how to
+     * read it. Reading is done here rather than through {@code Scan.transformPhysicalData}, so a file not yet in the
+     * log reads the same way as a committed one.
+     */
     public static final class LiveFile {
-        private final Row scanFile;
-        private final Row scanState;
-        private final StructType logical;
-        private final StructType physical;
+        private final DeltaLayout layout;
+        private final String tableRoot;
+        private final Row add;
+        private KeyRange keyRange;
 
-        LiveFile(Row scanFile, Row scanState, StructType logical, StructType physical) {
-            this.scanFile = scanFile;
-            this.scanState = scanState;
-            this.logical = logical;
-            this.physical = physical;
-        }
-
-        /** The scan-file row as Kernel returns it. */
-        public Row scanFileRow() {
-            return scanFile;
+        LiveFile(DeltaLayout layout, String tableRoot, Row add) {
+            this.layout = layout;
+            this.tableRoot = tableRoot;
+            this.add = add;
         }
 
         /** The {@code add} struct of the file's AddFile action, as in the log. */
         public Row addFile() {
-            return scanFile.getStruct(scanFile.getSchema().indexOf("add"));
+            return add;
         }
 
         /** The file's path as the log holds it (relative to the table for files Kernel wrote). */
         public String path() {
-            Row add = addFile();
             return add.getString(add.getSchema().indexOf("path"));
         }
 
+        /** The file's path, absolute. */
+        public String absolutePath() {
+            return absolute(tableRoot, path());
+        }
+
         public long size() {
-            return addFile().getLong(addFile().getSchema().indexOf("size"));
+            return add.getLong(add.getSchema().indexOf("size"));
         }
 
         /** The file's statistics JSON ({@code numRecords}, {@code minValues}, {@code maxValues}, {@code nullCount}). */
         public Optional<String> statsJson() {
-            Row add = addFile();
             int i = add.getSchema().indexOf("stats");
             return i < 0 || add.isNullAt(i) ? Optional.empty() : Optional.of(add.getString(i));
         }
 
-        /** Partition values as the log holds them: strings, null for a null value. */
+        /** Partition values by column name, as the log holds them: strings, null for a null value. */
         public Map<String, String> partitionValues() {
-            Row add = addFile();
             MapValue m = add.getMap(add.getSchema().indexOf("partitionValues"));
-            Map<String, String> values = new LinkedHashMap<>();
+            Map<String, String> byPhysical = new HashMap<>();
             for (int i = 0; i < m.getSize(); i++) {
-                values.put(m.getKeys().getString(i), m.getValues().isNullAt(i) ? null : m.getValues().getString(i));
+                byPhysical.put(m.getKeys().getString(i), m.getValues().isNullAt(i) ? null : m.getValues().getString(i));
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String p : layout.partitionColumns) {
+                values.put(p, byPhysical.get(layout.physicalName(p)));
             }
             return Collections.unmodifiableMap(values);
         }
 
+        /** Partition values in canonical values, in partition-column order. */
+        List<Object> partitionKey() {
+            List<Object> key = new ArrayList<>();
+            Map<String, String> values = partitionValues();
+            for (String p : layout.partitionColumns) {
+                key.add(partitionKeyValue(PartitionValues.parse(layout.schema.get(p).getDataType(), values.get(p))));
+            }
+            return key;
+        }
+
+        /** The range of the leading key column from the file's statistics; null when unknown. */
+        KeyRange keyRange() {
+            if (keyRange == null) {
+                keyRange = layout.primaryKey.isEmpty() ? KeyRange.UNKNOWN
+                        : KeyRange.fromStats(statsJson().orElse(null), layout.physicalName(layout.primaryKey.get(0)),
+                                layout.schema.get(layout.primaryKey.get(0)).getDataType());
+            }
+            return keyRange;
+        }
+
         /** The file's rows in canonical values, partition columns filled in. */
         public List<Map<String, Object>> read(Engine engine) {
-            Row add = addFile();
-            String root = scanFile.getString(scanFile.getSchema().indexOf("tableRoot"));
-            FileStatus status = FileStatus.of(absolute(root, path()), size(),
+            FileStatus status = FileStatus.of(absolutePath(), size(),
                     add.getLong(add.getSchema().indexOf("modificationTime")));
+            Map<String, String> partitions = partitionValues();
+            Map<String, Object> partitionValues = new HashMap<>();
+            for (String p : layout.partitionColumns) {
+                partitionValues.put(p, PartitionValues.parse(layout.schema.get(p).getDataType(), partitions.get(p)));
+            }
             List<Map<String, Object>> rows = new ArrayList<>();
             try (CloseableIterator<ColumnarBatch> data = engine.getParquetHandler()
-                    .readParquetFiles(iterator(List.of(status)), physical, Optional.empty())
-                    .map(FileReadResult::getData);
-                    CloseableIterator<FilteredColumnarBatch> logicalData =
-                            Scan.transformPhysicalData(engine, scanState, scanFile, data)) {
-                while (logicalData.hasNext()) {
-                    try (CloseableIterator<Row> it = logicalData.next().getRows()) {
+                    .readParquetFiles(iterator(List.of(status)), layout.physicalSchema, Optional.empty())
+                    .map(FileReadResult::getData)) {
+                while (data.hasNext()) {
+                    try (CloseableIterator<Row> it = data.next().getRows()) {
                         while (it.hasNext()) {
-                            rows.add(canonical(it.next(), logical));
+                            rows.add(canonical(it.next(), layout, partitionValues));
                         }
                     }
                 }
@@ -225,6 +291,31 @@ public final class DeltaFiles {
             return rows;
         }
     }
+
+    /** The values of {@code columns} in {@code row}, comparable by equals (byte arrays wrapped). */
+    static List<Object> keyOf(Map<String, Object> row, List<String> columns) {
+        List<Object> key = new ArrayList<>(columns.size());
+        for (String c : columns) {
+            key.add(partitionKeyValue(row.get(c)));
+        }
+        return key;
+    }
+
+    /** Orders rows by their key columns; the columns' values are canonical, so Comparable, bytes aside. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static final java.util.function.Function<List<String>, java.util.Comparator<Map<String, Object>>> KEY_ORDER =
+            pk -> (a, b) -> {
+                for (String c : pk) {
+                    Object x = a.get(c);
+                    Object y = b.get(c);
+                    int cmp = x instanceof byte[] ? java.util.Arrays.compareUnsigned((byte[]) x, (byte[]) y)
+                            : ((Comparable) x).compareTo(y);
+                    if (cmp != 0) {
+                        return cmp;
+                    }
+                }
+                return 0;
+            };
 
     static String absolute(String tableRoot, String path) {
         try {
@@ -236,15 +327,7 @@ public final class DeltaFiles {
         }
     }
 
-    private static void refuseColumnMapping(Snapshot snapshot) {
-        String mode = snapshot.getTableProperties().getOrDefault("delta.columnMapping.mode", "none");
-        if (!"none".equals(mode)) {
-            throw new IllegalStateException("Delta table " + snapshot.getPath() + " has delta.columnMapping.mode="
-                    + mode + "; this sink handles only 'none'");
-        }
-    }
-
-    private static Object partitionKey(Object v) {
+    private static Object partitionKeyValue(Object v) {
         return v instanceof byte[] ? java.nio.ByteBuffer.wrap((byte[]) v) : v; // arrays compare by identity
     }
 
@@ -279,11 +362,17 @@ public final class DeltaFiles {
         throw new IllegalArgumentException("no Delta literal for type " + type);
     }
 
-    static Map<String, Object> canonical(Row row, StructType schema) {
+    /** A data file's row (physical names) as canonical values by column name, partition values added. */
+    static Map<String, Object> canonical(Row row, DeltaLayout layout, Map<String, Object> partitionValues) {
         Map<String, Object> values = new LinkedHashMap<>();
-        for (int i = 0; i < schema.length(); i++) {
-            StructField f = schema.at(i);
-            int at = row.getSchema().indexOf(f.getName());
+        for (int i = 0; i < layout.schema.length(); i++) {
+            StructField f = layout.schema.at(i);
+            if (partitionValues.containsKey(f.getName())) {
+                values.put(f.getName(), partitionValues.get(f.getName()));
+                continue;
+            }
+            // A column added after the file was written is not in it: null, as for any reader.
+            int at = row.getSchema().indexOf(layout.physicalName(f.getName()));
             values.put(f.getName(), at < 0 || row.isNullAt(at) ? null : value(row, at, f.getDataType()));
         }
         return values;

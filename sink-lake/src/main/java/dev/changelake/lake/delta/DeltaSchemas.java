@@ -26,7 +26,8 @@ import java.util.Set;
  * Lake column types to Delta (Kernel) types, making the same choices as {@code IcebergSchemas}: exact decimals,
  * DATETIME as TIMESTAMP_NTZ and MySQL TIMESTAMP as TIMESTAMP (a UTC instant), MySQL TIME as signed microseconds in
  * a LONG. Primary-key and NOT NULL columns are non-nullable. Delta has no identifier fields: the key is the sink's
- * concern. Not done yet: the append-only changelog columns Iceberg adds for tables without a primary key.
+ * concern. Tables without a primary key
+ * are not mirrored to Delta (the job refuses them; Iceberg takes them as append-only changelogs).
  */
 public final class DeltaSchemas {
     /** Column comment key, as Spark writes it. */
@@ -46,6 +47,42 @@ public final class DeltaSchemas {
             fields.add(new StructField(c.name(), type(c.type()), nullable, meta));
         }
         return new StructType(fields);
+    }
+
+    /** Delta columns back to lake columns; {@code primaryKey} comes from the table's properties. */
+    public static TableSchema fromDelta(dev.changelake.schema.TableId table, StructType schema, List<String> primaryKey) {
+        List<TableSchema.Column> columns = new ArrayList<>();
+        for (StructField f : schema.fields()) {
+            columns.add(new TableSchema.Column(f.getName(), columnType(f.getDataType()), f.isNullable()));
+        }
+        return new TableSchema(table, columns, primaryKey);
+    }
+
+    static ColumnType columnType(DataType t) {
+        if (t instanceof BooleanType) {
+            return ColumnType.of(ColumnType.Kind.BOOLEAN);
+        } else if (t instanceof IntegerType) {
+            return ColumnType.of(ColumnType.Kind.INT);
+        } else if (t instanceof LongType) {
+            return ColumnType.of(ColumnType.Kind.LONG);
+        } else if (t instanceof FloatType) {
+            return ColumnType.of(ColumnType.Kind.FLOAT);
+        } else if (t instanceof DoubleType) {
+            return ColumnType.of(ColumnType.Kind.DOUBLE);
+        } else if (t instanceof DecimalType) {
+            return ColumnType.decimal(((DecimalType) t).getPrecision(), ((DecimalType) t).getScale());
+        } else if (t instanceof StringType) {
+            return ColumnType.of(ColumnType.Kind.STRING);
+        } else if (t instanceof BinaryType) {
+            return ColumnType.of(ColumnType.Kind.BINARY);
+        } else if (t instanceof DateType) {
+            return ColumnType.of(ColumnType.Kind.DATE);
+        } else if (t instanceof TimestampNTZType) {
+            return ColumnType.of(ColumnType.Kind.TIMESTAMP);
+        } else if (t instanceof TimestampType) {
+            return ColumnType.of(ColumnType.Kind.TIMESTAMP_TZ);
+        }
+        throw new IllegalArgumentException("Delta type " + t + " is not one this sink writes");
     }
 
     public static DataType type(ColumnType t) {

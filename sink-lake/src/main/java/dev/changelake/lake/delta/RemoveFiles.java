@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * RemoveFile actions for copy-on-write. Kernel 4.4 has no public API for them, so this is the ONE place that uses
  * Kernel's internal classes ({@code io.delta.kernel.internal.actions}); {@code RemoveFilesTest} fails if they change.
- * The remove carries the file's path, partition values, size and stats, with {@code dataChange = true}.
+ * The remove carries the file's path, partition values, size and stats, with {@code dataChange = true}. It also
+ * names the schema of action rows, which committables need to parse actions back after a restore.
  */
 public final class RemoveFiles {
     private RemoveFiles() {
@@ -22,6 +23,11 @@ public final class RemoveFiles {
     public static Row removeAction(Row addFile, long deletionTimestamp) {
         Row remove = new AddFile(addFile).toRemoveFileRow(true, Optional.of(deletionTimestamp));
         return SingleAction.createRemoveFileSingleAction(remove);
+    }
+
+    /** The schema of the action rows Kernel's writes produce and its commit takes ({@code SingleAction}). */
+    static io.delta.kernel.types.StructType actionSchema() {
+        return SingleAction.FULL_SCHEMA;
     }
 
     /** A removal of a live file. */
