@@ -16,7 +16,7 @@ import java.util.Set;
  * rewritten, AddFile for every file written) to commit in one transaction.
  *
  * <p>Which files to read: those in a partition of a changed key (partition columns are key columns, so a key has
- * one partition) whose statistics' range of the leading key column covers a changed key. A candidate that turns
+ * one partition) whose statistics' range of the first key column that is not a partition column covers a changed key. A candidate that turns
  * out to hold none of the changed keys is left alone. So the files rewritten per checkpoint are bounded by how the
  * changed keys spread over files: files are written in key order, so keys that change together (recent
  * auto-increment ids) share few files, while keys changing all over the key space rewrite the files they hit.
@@ -53,7 +53,7 @@ final class CopyOnWrite {
                     + " property; upserts need the key it was created with");
         }
         int[] partitionPositions = layout.partitionColumns.stream().mapToInt(layout.primaryKey::indexOf).toArray();
-        // Changed keys by partition, each partition's leading key values to test file ranges against.
+        // Changed keys by partition, each with its range-key values to test file statistics against.
         Map<List<Object>, List<Object>> leadingByPartition = new HashMap<>();
         for (List<Object> key : changes.keySet()) {
             if (created.contains(key)) {
@@ -63,7 +63,8 @@ final class CopyOnWrite {
             for (int p : partitionPositions) {
                 partition.add(key.get(p));
             }
-            leadingByPartition.computeIfAbsent(partition, k -> new ArrayList<>()).add(key.get(0));
+            leadingByPartition.computeIfAbsent(partition, k -> new ArrayList<>())
+                    .add(layout.rangeKeyIndex < 0 ? null : key.get(layout.rangeKeyIndex));
         }
         Result result = new Result();
         List<Map<String, Object>> rows = new ArrayList<>();

@@ -255,12 +255,12 @@ public final class DeltaFiles {
             return key;
         }
 
-        /** The range of the leading key column from the file's statistics; null when unknown. */
+        /** The range of the layout's range key column from the file's statistics. */
         KeyRange keyRange() {
             if (keyRange == null) {
-                keyRange = layout.primaryKey.isEmpty() ? KeyRange.UNKNOWN
-                        : KeyRange.fromStats(statsJson().orElse(null), layout.physicalName(layout.primaryKey.get(0)),
-                                layout.schema.get(layout.primaryKey.get(0)).getDataType());
+                String column = layout.rangeKeyIndex < 0 ? null : layout.primaryKey.get(layout.rangeKeyIndex);
+                keyRange = column == null ? KeyRange.UNKNOWN : KeyRange.fromStats(statsJson().orElse(null),
+                        layout.physicalName(column), layout.schema.get(column).getDataType());
             }
             return keyRange;
         }

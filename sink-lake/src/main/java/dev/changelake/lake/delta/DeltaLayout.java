@@ -24,6 +24,11 @@ final class DeltaLayout {
     final List<String> partitionColumns;
     /** The primary key in column order; empty for a table without one. */
     final List<String> primaryKey;
+    /**
+     * The key column whose file statistics tell files apart: the first key column that is not a partition column
+     * (those are not in the files, and one partition holds one value); -1 when every key column partitions.
+     */
+    final int rangeKeyIndex;
     /** The data files' columns: the non-partition columns under their physical names. */
     final StructType physicalSchema;
     private final Map<String, String> physicalNames = new HashMap<>();
@@ -32,6 +37,13 @@ final class DeltaLayout {
         this.schema = schema;
         this.partitionColumns = List.copyOf(partitionColumns);
         this.primaryKey = List.copyOf(primaryKey);
+        int range = -1;
+        for (int i = 0; i < primaryKey.size() && range < 0; i++) {
+            if (!partitionColumns.contains(primaryKey.get(i))) {
+                range = i;
+            }
+        }
+        this.rangeKeyIndex = range;
         List<StructField> physical = new ArrayList<>();
         for (StructField f : schema.fields()) {
             String name = f.getMetadata().contains(PHYSICAL_NAME) ? f.getMetadata().getString(PHYSICAL_NAME) : f.getName();
