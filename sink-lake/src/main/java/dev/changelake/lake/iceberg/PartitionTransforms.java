@@ -51,6 +51,26 @@ public final class PartitionTransforms implements Serializable {
         }).toList();
     }
 
+    /**
+     * The columns, when every field is a plain column or {@code identity(col)}: Delta partitions by column values
+     * only. @throws IllegalArgumentException naming the first transform Delta has no equivalent for
+     */
+    public List<String> identityColumns() {
+        java.util.List<String> columns = new java.util.ArrayList<>();
+        for (String f : fields) {
+            Matcher m = matcher(f);
+            if (m.group(6) != null) {
+                columns.add(m.group(6));
+            } else if (m.group(1) != null && "identity".equalsIgnoreCase(m.group(1))) {
+                columns.add(m.group(2));
+            } else {
+                throw new IllegalArgumentException("partition field '" + f + "' is an Iceberg transform; Delta tables "
+                        + "are partitioned by column values: name key columns, e.g. partition-by: [tenant_id]");
+            }
+        }
+        return columns;
+    }
+
     /** @throws IllegalArgumentException when a column is unknown or a transform does not fit its type */
     public PartitionSpec toSpec(Schema schema) {
         PartitionSpec.Builder b = PartitionSpec.builderFor(schema);

@@ -8,6 +8,8 @@ import dev.changelake.jobs.source.RawChange;
 import dev.changelake.jobs.types.ChangeRecordTypeInfo;
 import dev.changelake.jobs.source.RawChangeDeserializer;
 import dev.changelake.lake.catalog.LakeCatalogs;
+import dev.changelake.lake.delta.DeltaOptions;
+import dev.changelake.lake.delta.DeltaSink;
 import dev.changelake.lake.iceberg.IcebergTables;
 import dev.changelake.schema.ChangeDecoder;
 import dev.changelake.schema.ChangeRecord;
@@ -16,6 +18,7 @@ import dev.changelake.schema.TableSchema;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -31,10 +34,11 @@ import org.apache.iceberg.flink.sink.dynamic.DynamicIcebergSink;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * Mirrors MySQL tables into Iceberg, many tables in one job: Debezium change topics (one pattern, so new tables are
+ * Mirrors MySQL tables into Iceberg and/or Delta Lake (per table, {@link LakeFormat}), many tables in one job: Debezium change topics (one pattern, so new tables are
  * found while running) → decode, clean and shape per table → dedupe (table, key) → Iceberg's dynamic sink (one sink
  * for every table: tables created on first sight, schema changes applied before the rows that need them, upserts with
- * the primary key as equality fields), exactly once: Kafka offsets, Iceberg commits and the dead-letter topic (records
+ * the primary key as equality fields) and, for Delta tables, {@link DeltaSink} (copy-on-write upserts, one writer
+ * per table), exactly once: Kafka offsets, Iceberg commits and the dead-letter topic (records
  * set aside whole, with the reason) all follow Flink checkpoints.
  */
 public final class ChangelogJob {
@@ -95,15 +99,79 @@ public final class ChangelogJob {
                 .transform("collapse", ChangeRecordTypeInfo.INSTANCE, new CollapseOperator(options.collapseMaxBytes))
                 .uid("collapse");
 
-        DynamicIcebergSink.forInput(collapsed)
-                .generator(new LakeRecordGenerator(options))
-                .catalogLoader(LakeCatalogs.loader(options.catalog()))
-                .writeParallelism(options.parallelism)
-                // Schema changes are applied inline, before the row that needs them. Not through the sink's separate
-                // update operator: rows taking that path can overtake or trail other rows of the same key.
-                .immediateTableUpdate(true)
-                .uidPrefix("iceberg")
-                .append();
+        if (options.mayWriteIceberg()) {
+            DynamicIcebergSink.forInput(options.mayWriteDelta()
+                            ? collapsed.filter(new FormatFilter(options, LakeFormat.ICEBERG)).name("to iceberg")
+                                    .uid("to-iceberg")
+                            : collapsed)
+                    .generator(new LakeRecordGenerator(options))
+                    .catalogLoader(LakeCatalogs.loader(options.catalog()))
+                    .writeParallelism(options.parallelism)
+                    // Schema changes are applied inline, before the row that needs them. Not through the sink's separate
+                    // update operator: rows taking that path can overtake or trail other rows of the same key.
+                    .immediateTableUpdate(true)
+                    .uidPrefix("iceberg")
+                    .append();
+        }
+        if (options.mayWriteDelta()) {
+            DeltaSink.Targets targets = new DeltaTargets(options);
+            DeltaOptions delta = options.delta();
+            collapsed.filter(new FormatFilter(options, LakeFormat.DELTA)).name("to delta").uid("to-delta")
+                    // One writer per table: copy-on-write rewrites whole files, which two writers cannot share.
+                    .keyBy(new DeltaTableKey(targets), Types.STRING)
+                    .sinkTo(new DeltaSink(options.deltaSinkId(), targets, delta.hadoopConf(options.catalog()),
+                            delta.smallFileBytes(), delta.vacuumRetention(), delta.vacuumInterval()))
+                    .uid("delta").name("delta");
+        }
+    }
+
+    /** Lets through the changes of tables mirrored in one format (or both). */
+    static final class FormatFilter implements FilterFunction<ChangeRecord> {
+        private static final long serialVersionUID = 1L;
+        private final ChangelogJobOptions options;
+        private final LakeFormat format;
+
+        FormatFilter(ChangelogJobOptions options, LakeFormat format) {
+            this.options = options;
+            this.format = format;
+        }
+
+        @Override
+        public boolean filter(ChangeRecord change) {
+            LakeFormat f = options.formatOf(change.table());
+            return format == LakeFormat.DELTA ? f.delta() : f.iceberg();
+        }
+    }
+
+    /** Each table's Delta location and partition columns, from its entry. */
+    static final class DeltaTargets implements DeltaSink.Targets {
+        private static final long serialVersionUID = 1L;
+        private final ChangelogJobOptions options;
+
+        DeltaTargets(ChangelogJobOptions options) {
+            this.options = options;
+        }
+
+        @Override
+        public DeltaSink.Target of(TableSchema schema) {
+            TableOptions t = options.optionsFor(schema.table());
+            return new DeltaSink.Target(options.deltaPathOf(schema.table()), t.partitionBy().identityColumns(),
+                    t.properties());
+        }
+    }
+
+    static final class DeltaTableKey implements KeySelector<ChangeRecord, String> {
+        private static final long serialVersionUID = 1L;
+        private final DeltaSink.Targets targets;
+
+        DeltaTableKey(DeltaSink.Targets targets) {
+            this.targets = targets;
+        }
+
+        @Override
+        public String getKey(ChangeRecord change) {
+            return DeltaSink.tableKey(targets, change);
+        }
     }
 
     /**
@@ -136,7 +204,13 @@ public final class ChangelogJob {
                 }
             }
             try {
-                IcebergTables.checkPartitioning(out, t.partitionBy());
+                LakeFormat format = options.formatOf(e.getKey());
+                if (format.iceberg()) {
+                    IcebergTables.checkPartitioning(out, t.partitionBy());
+                }
+                if (format.delta()) {
+                    TableShaper.checkDeltaPartitioning(out, t.partitionBy());
+                }
             } catch (IllegalArgumentException ex) {
                 problems.add("tables entry " + t + ", table " + e.getKey() + ": " + ex.getMessage());
             }

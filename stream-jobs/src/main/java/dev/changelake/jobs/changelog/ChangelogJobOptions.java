@@ -1,5 +1,7 @@
 package dev.changelake.jobs.changelog;
 
+import dev.changelake.lake.delta.DeltaOptions;
+
 import dev.changelake.lake.catalog.CatalogOptions;
 import dev.changelake.schema.TableId;
 import java.io.Serializable;
@@ -54,6 +56,8 @@ public final class ChangelogJobOptions implements Serializable {
     final Duration topicDiscoveryInterval;
     final long maxChangeBytes;
     final int maxDeadLetterBytes;
+    final LakeFormat defaultFormat;
+    final DeltaOptions delta;
 
     private ChangelogJobOptions(Builder b) {
         this.bootstrapServers = Objects.requireNonNull(b.bootstrapServers, "bootstrapServers");
@@ -82,6 +86,8 @@ public final class ChangelogJobOptions implements Serializable {
         this.topicDiscoveryInterval = b.topicDiscoveryInterval;
         this.maxChangeBytes = b.maxChangeBytes;
         this.maxDeadLetterBytes = b.maxDeadLetterBytes;
+        this.defaultFormat = Objects.requireNonNull(b.defaultFormat, "defaultFormat");
+        this.delta = b.delta != null ? b.delta : DeltaOptions.defaults(catalog);
         if (databases.isEmpty() && tables.isEmpty() && tableOptions.isEmpty()) {
             throw new IllegalArgumentException("the changelog job needs databases or tables to mirror");
         }
@@ -129,7 +135,38 @@ public final class ChangelogJobOptions implements Serializable {
                 .minPauseBetweenCheckpoints(minPauseBetweenCheckpoints).checkpointTimeout(checkpointTimeout)
                 .tolerableCheckpointFailures(tolerableCheckpointFailures).tableOptions(tableOptions).schemaEvolution(unnamedTables.schemaEvolution())
                 .kafkaProperties(kafkaProperties).topicDiscoveryInterval(topicDiscoveryInterval)
-                .maxChangeBytes(maxChangeBytes).maxDeadLetterBytes(maxDeadLetterBytes);
+                .maxChangeBytes(maxChangeBytes).maxDeadLetterBytes(maxDeadLetterBytes)
+                .defaultFormat(defaultFormat).delta(delta);
+    }
+
+    /** The lake format(s) of {@code table}: its entry's, else the job's default. */
+    public LakeFormat formatOf(TableId table) {
+        LakeFormat f = optionsFor(table).format();
+        return f != null ? f : defaultFormat;
+    }
+
+    /** Whether some table may be written in {@code format}'s Iceberg or Delta part (decides which sinks exist). */
+    boolean mayWriteDelta() {
+        return defaultFormat.delta() || tableOptions.stream().anyMatch(t -> t.format() != null && t.format().delta());
+    }
+
+    boolean mayWriteIceberg() {
+        return defaultFormat.iceberg() || tableOptions.stream().anyMatch(t -> t.format() != null && t.format().iceberg());
+    }
+
+    /** Where the Delta table of a source table is: {@code <lake.delta.location>/<namespace>/<table>}. */
+    public String deltaPathOf(TableId table) {
+        TableIdentifier id = lakeTableOf(table);
+        return delta.tablePath(id.namespace().toString(), id.name());
+    }
+
+    public DeltaOptions delta() {
+        return delta;
+    }
+
+    /** The Delta sink's id: the transaction app id of its commits and the recorded writer of its tables. */
+    public String deltaSinkId() {
+        return "changelake:" + groupId;
     }
 
     /** Whether the job mirrors {@code table}: named, in a mirrored database, or matched by a table entry. */
@@ -276,6 +313,13 @@ public final class ChangelogJobOptions implements Serializable {
         private Duration topicDiscoveryInterval = TimeUtils.parseDuration(DEFAULT_TOPIC_DISCOVERY_INTERVAL);
         private long maxChangeBytes = DEFAULT_MAX_CHANGE_BYTES;
         private int maxDeadLetterBytes = DEFAULT_MAX_DEAD_LETTER_BYTES;
+        private LakeFormat defaultFormat = LakeFormat.ICEBERG;
+        private DeltaOptions delta;
+
+        /** The format of tables whose entry does not set one. */
+        public Builder defaultFormat(LakeFormat v) { defaultFormat = v; return this; }
+        /** Delta tables' location and upkeep; default: under {@code <warehouse>/delta}, S3 from the catalog. */
+        public Builder delta(DeltaOptions v) { delta = v; return this; }
 
         /** Per-table settings, first match wins (see {@link TableOptions}). */
         public Builder tableOptions(List<TableOptions> v) { tableOptions = v; return this; }

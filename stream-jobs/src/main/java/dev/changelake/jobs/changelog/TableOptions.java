@@ -25,6 +25,8 @@ public final class TableOptions implements Serializable {
     private final Map<String, String> properties;
     private final SchemaEvolution schemaEvolution;
     private final CleaningRules cleaning;
+    /** Null: the job's default format. */
+    private final LakeFormat format;
 
     /**
      * @param name the table, or null with {@code regex}
@@ -34,6 +36,12 @@ public final class TableOptions implements Serializable {
      */
     public TableOptions(TableId name, Pattern regex, String namespace, String lakeTable, PartitionTransforms partitionBy,
             Map<String, String> properties, SchemaEvolution schemaEvolution, CleaningRules cleaning) {
+        this(name, regex, namespace, lakeTable, partitionBy, properties, schemaEvolution, cleaning, null);
+    }
+
+    /** @param format the table's lake format, or null for the job's default ({@code lake.format}) */
+    public TableOptions(TableId name, Pattern regex, String namespace, String lakeTable, PartitionTransforms partitionBy,
+            Map<String, String> properties, SchemaEvolution schemaEvolution, CleaningRules cleaning, LakeFormat format) {
         if ((name == null) == (regex == null)) {
             throw new IllegalArgumentException("a table entry needs a name or a regex, not both");
         }
@@ -48,6 +56,7 @@ public final class TableOptions implements Serializable {
         this.properties = Map.copyOf(properties);
         this.schemaEvolution = Objects.requireNonNull(schemaEvolution);
         this.cleaning = Objects.requireNonNull(cleaning);
+        this.format = format;
     }
 
     /** The settings of a table no entry names: unpartitioned, no rules, the given schema-evolution mode. */
@@ -91,6 +100,11 @@ public final class TableOptions implements Serializable {
 
     public CleaningRules cleaning() {
         return cleaning;
+    }
+
+    /** The format this entry sets, or null for the job's default. */
+    public LakeFormat format() {
+        return format;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.changelake.jobs.changelog;
 
 import dev.changelake.jobs.clean.CompiledRules;
+import dev.changelake.lake.delta.DeltaTables;
 import dev.changelake.lake.iceberg.IcebergSchemas;
 import dev.changelake.lake.iceberg.IcebergTables;
 import dev.changelake.schema.ChangeRecord;
@@ -50,6 +51,7 @@ final class TableShaper {
     private final Catalog catalog;
     private final Map<TableId, Map<TableSchema, Plan>> plans = new HashMap<>();
     private final Map<TableId, KeyLookup> keyLookups = new HashMap<>();
+    private io.delta.kernel.engine.Engine deltaEngine;
 
     TableShaper(ChangelogJobOptions options, Catalog catalog) {
         this.options = options;
@@ -211,21 +213,45 @@ final class TableShaper {
                     + "table schema: " + e.getMessage()));
         }
         TableIdentifier id = options.lakeTableOf(table);
-        Table lake;
-        try {
-            lake = IcebergTables.ensure(catalog, id, out, t.partitionBy(), t.properties());
-        } catch (IllegalArgumentException e) {
-            // The configuration does not fit the table (partitioning); a catalog outage is not the record's fault
-            // and fails the task instead, which retries from the last checkpoint.
-            return Plan.refused(new Refused("create", "table-not-created", "lake table " + id + " for " + table
-                    + " cannot be created: " + e.getMessage()));
+        LakeFormat format = options.formatOf(table);
+        Schema lakeSchema = wanted;
+        if (format.iceberg()) {
+            Table lake;
+            try {
+                lake = IcebergTables.ensure(catalog, id, out, t.partitionBy(), t.properties());
+            } catch (IllegalArgumentException e) {
+                // The configuration does not fit the table (partitioning); a catalog outage is not the record's fault
+                // and fails the task instead, which retries from the last checkpoint.
+                return Plan.refused(new Refused("create", "table-not-created", "lake table " + id + " for " + table
+                        + " cannot be created: " + e.getMessage()));
+            }
+            if (lake.currentSnapshot() == null) {
+                // Give a new table its main branch now, from one task: the dynamic sink creates a missing branch from
+                // every writer task at once, and all but one fail ("Ref main already exists") and restart the job.
+                lake.newAppend().commit();
+            }
+            lakeSchema = lake.schema();
         }
-        if (lake.currentSnapshot() == null) {
-            // Give a new table its main branch now, from one task: the dynamic sink creates a missing branch from
-            // every writer task at once, and all but one fail ("Ref main already exists") and restart the job.
-            lake.newAppend().commit();
+        Schema deltaSchema = null;
+        if (format.delta()) {
+            if (out.primaryKey().isEmpty()) {
+                return Plan.refused(new Refused("shape", "no-primary-key-for-delta", table + " has no primary key; "
+                        + "Delta tables are upserted by key: mirror it with format: iceberg (and "
+                        + "source.tables-without-primary-key: append) instead"));
+            }
+            try {
+                checkDeltaPartitioning(out, t.partitionBy());
+            } catch (IllegalArgumentException e) {
+                return Plan.refused(new Refused("create", "table-not-created", "Delta table for " + table
+                        + " cannot be created: " + e.getMessage()));
+            }
+            // The Delta sink creates the table (one writer per table); until then the change's columns are the lake's.
+            deltaSchema = DeltaTables.latest(deltaEngine(), options.deltaPathOf(table))
+                    .map(s -> IcebergSchemas.toIceberg(DeltaTables.tableSchema(s, table))).orElse(null);
+            if (!format.iceberg() && deltaSchema != null) {
+                lakeSchema = deltaSchema;
+            }
         }
-        Schema lakeSchema = lake.schema();
         Set<String> lakeKey = lakeSchema.identifierFieldNames();
         if (out.primaryKey().isEmpty() && !lakeKey.isEmpty()) {
             return Plan.refused(new Refused("shape", "null-key", "change of " + table + " has no key, but lake table "
@@ -278,6 +304,13 @@ final class TableShaper {
                 }
                 return new Plan(rules, IcebergSchemas.fromIceberg(table, lakeSchema), sourceTypes);
             default:
+                List<String> deltaChanged = deltaSchema == null ? List.of() : typeChanges(wanted, deltaSchema);
+                if (!deltaChanged.isEmpty()) {
+                    return Plan.refused(new Refused("evolve", "type-change-refused", "columns of " + table
+                            + " changed type (" + String.join(", ", deltaChanged) + "); its Delta table takes new "
+                            + "columns but no type changes: add a new column at the source instead, or re-create the "
+                            + "Delta table"));
+                }
                 if (!incompatible.isEmpty()) {
                     return Plan.refused(new Refused("evolve", "type-change-refused", "columns of " + table
                             + " changed type in a way Iceberg cannot follow (" + String.join(", ", incompatible)
@@ -286,6 +319,39 @@ final class TableShaper {
                 }
                 return new Plan(rules, out, null); // the sink evolves the lake table to the change's schema
         }
+    }
+
+    private static List<String> typeChanges(Schema wanted, Schema lake) {
+        List<String> changes = new ArrayList<>();
+        for (Types.NestedField f : wanted.columns()) {
+            Types.NestedField l = lake.findField(f.name());
+            if (l != null && !l.type().equals(f.type())) {
+                changes.add(f.name() + " " + l.type() + " -> " + f.type());
+            }
+        }
+        return changes;
+    }
+
+    /**
+     * Delta partitions by column values, and an upsert must find a key's old row in the partition its new row goes
+     * to: plain key columns of a type Delta partitions by.
+     */
+    static void checkDeltaPartitioning(TableSchema table, dev.changelake.lake.iceberg.PartitionTransforms partitionBy) {
+        for (String column : partitionBy.identityColumns()) {
+            if (!table.primaryKey().contains(column)) {
+                throw new IllegalArgumentException("partition-by column '" + column + "' is not in the primary key "
+                        + table.primaryKey() + "; an upserted row could move between partitions and leave its old "
+                        + "version behind: partition Delta tables by key columns");
+            }
+        }
+    }
+
+    /** The Kernel engine for Delta tables, made on first use: a job writing only Iceberg never needs one. */
+    private io.delta.kernel.engine.Engine deltaEngine() {
+        if (deltaEngine == null) {
+            deltaEngine = options.delta().engine(options.catalog());
+        }
+        return deltaEngine;
     }
 
     private static boolean promotable(Type from, Type to) {

@@ -35,9 +35,14 @@ public final class Pipeline {
         final SchemaEvolution defaultEvolution;
         final Map<String, String> kafkaProperties;
         final Duration topicDiscoveryInterval;
+        final dev.changelake.jobs.changelog.LakeFormat defaultFormat;
+        final dev.changelake.lake.delta.DeltaOptions delta;
 
         Tables(List<TableOptions> entries, SchemaEvolution defaultEvolution, Map<String, String> kafkaProperties,
-                Duration topicDiscoveryInterval) {
+                Duration topicDiscoveryInterval, dev.changelake.jobs.changelog.LakeFormat defaultFormat,
+                dev.changelake.lake.delta.DeltaOptions delta) {
+            this.defaultFormat = defaultFormat;
+            this.delta = delta;
             this.entries = List.copyOf(entries);
             this.defaultEvolution = defaultEvolution;
             this.kafkaProperties = Map.copyOf(kafkaProperties);
@@ -116,6 +121,8 @@ public final class Pipeline {
                 .schemaEvolution(tableSettings.defaultEvolution)
                 .kafkaProperties(tableSettings.kafkaProperties)
                 .topicDiscoveryInterval(tableSettings.topicDiscoveryInterval)
+                .defaultFormat(tableSettings.defaultFormat)
+                .delta(tableSettings.delta)
                 .build();
     }
 

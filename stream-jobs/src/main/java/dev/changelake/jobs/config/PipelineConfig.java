@@ -1,5 +1,8 @@
 package dev.changelake.jobs.config;
 
+import dev.changelake.jobs.changelog.LakeFormat;
+import dev.changelake.lake.delta.DeltaOptions;
+
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.changelake.ingest.CaptureOptions;
 import dev.changelake.jobs.changelog.ChangelogJobOptions;
@@ -101,9 +104,10 @@ public final class PipelineConfig {
         public String namespace;
         @JsonPropertyDescription("Lake table name (only with name); default: the source table's name.")
         public String table;
-        @JsonPropertyDescription("Lake table format.")
-        @OneOf({"iceberg"})
-        public String format = "iceberg";
+        @JsonPropertyDescription("Lake table format: iceberg, delta (Delta Lake, upserted copy-on-write) or both; "
+                + "default lake.format.")
+        @OneOf(enumType = LakeFormat.class)
+        public String format;
         @JsonPropertyDescription("Partition transforms of a new lake table, Iceberg style: col, identity(col), bucket(N, col), "
                 + "truncate(N, col), years/months/days/hours(col). With a primary key, only key columns: an upserted row must not change partition.")
         public List<String> partitionBy = new ArrayList<>();
@@ -132,6 +136,30 @@ public final class PipelineConfig {
         @JsonPropertyDescription("Schema-evolution mode of tables whose entry does not set one: evolve, fail or ignore.")
         @OneOf(enumType = SchemaEvolution.class)
         public String schemaEvolution = "evolve";
+        @JsonPropertyDescription("Table format of tables whose entry does not set one: iceberg, delta or both.")
+        @OneOf(enumType = LakeFormat.class)
+        public String format = "iceberg";
+        @JsonPropertyDescription("Delta Lake tables (format delta or both).")
+        public Delta delta = new Delta();
+    }
+
+    /** Delta Lake tables. */
+    public static final class Delta {
+        @JsonPropertyDescription("Where Delta tables go, as <location>/<namespace>/<table>; default <lake.catalog.warehouse>/delta. "
+                + "Delta tables are not registered in the Iceberg catalog.")
+        public String location;
+        @JsonPropertyDescription("Hadoop file system settings for the Delta tables (fs.s3a.*); S3 endpoint, path-style "
+                + "access, keys and region default to the catalog's s3.* properties.")
+        public Map<String, String> hadoop = new LinkedHashMap<>();
+        @JsonPropertyDescription("Data files smaller than this in a partition with changes are rewritten with them, so "
+                + "checkpoint after checkpoint of inserts does not leave a trail of small files.")
+        public long smallFileBytes = DeltaOptions.DEFAULT_SMALL_FILE_BYTES;
+        @JsonPropertyDescription("Removed data files are deleted by vacuum once no table version younger than this reads them.")
+        @DurationString
+        public String vacuumRetention = DeltaOptions.DEFAULT_VACUUM_RETENTION;
+        @JsonPropertyDescription("How often the sink vacuums each table it writes.")
+        @DurationString
+        public String vacuumInterval = DeltaOptions.DEFAULT_VACUUM_INTERVAL;
     }
 
     /** The Iceberg catalog. */

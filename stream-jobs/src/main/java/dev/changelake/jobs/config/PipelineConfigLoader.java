@@ -22,7 +22,9 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import dev.changelake.jobs.changelog.LakeFormat;
 import dev.changelake.jobs.changelog.SchemaEvolution;
+import dev.changelake.lake.delta.DeltaOptions;
 import dev.changelake.jobs.changelog.TableOptions;
 import dev.changelake.jobs.clean.CleaningRules;
 import dev.changelake.lake.iceberg.PartitionTransforms;
@@ -195,6 +197,12 @@ public final class PipelineConfigLoader {
         if (c.job.parallelism < 1) {
             problems.add("job.parallelism: " + c.job.parallelism + " must be at least 1");
         }
+        LakeFormat defaultFormat = oneOf(problems, "lake.format", c.lake.format, LakeFormat.class);
+        Duration vacuumRetention = duration(problems, "lake.delta.vacuum-retention", c.lake.delta.vacuumRetention);
+        Duration vacuumInterval = duration(problems, "lake.delta.vacuum-interval", c.lake.delta.vacuumInterval);
+        if (c.lake.delta.smallFileBytes < 0) {
+            problems.add("lake.delta.small-file-bytes: " + c.lake.delta.smallFileBytes + " must be 0 or more");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(name, problems);
         }
@@ -205,7 +213,11 @@ public final class PipelineConfigLoader {
         }
         return new Pipeline(c, flavour, noKey, encoding, schemaStore, password, tables,
                 new CatalogOptions(c.lake.catalog.name, catalogType, c.lake.catalog.warehouse, catalogProperties), interval,
-                new Pipeline.Tables(tableOptions, defaultEvolution, kafkaProperties, discovery));
+                new Pipeline.Tables(tableOptions, defaultEvolution, kafkaProperties, discovery, defaultFormat,
+                        new DeltaOptions(c.lake.delta.location != null ? c.lake.delta.location
+                                : DeltaOptions.defaults(new CatalogOptions(c.lake.catalog.name, catalogType,
+                                        c.lake.catalog.warehouse, catalogProperties)).location(),
+                                c.lake.delta.hadoop, c.lake.delta.smallFileBytes, vacuumRetention, vacuumInterval)));
     }
 
     /** One {@code tables} entry, every problem named by its path; null when it has problems. */
@@ -234,7 +246,7 @@ public final class PipelineConfigLoader {
         if (t.table != null && t.regex != null) {
             problems.add(path + ".table: a lake table name applies to one source table; use it with name, not regex");
         }
-        oneOf(problems, path + ".format", t.format, Format.class);
+        LakeFormat format = t.format == null ? null : oneOf(problems, path + ".format", t.format, LakeFormat.class);
         PartitionTransforms partitioning = null;
         try {
             partitioning = PartitionTransforms.parse(t.partitionBy);
@@ -248,11 +260,16 @@ public final class PipelineConfigLoader {
         if (problems.size() > before || evolution == null) {
             return null;
         }
-        return new TableOptions(name, regex, t.namespace, t.table, partitioning, t.properties, evolution, cleaning);
+        if (format != null && format.delta() && partitioning != null) {
+            try {
+                partitioning.identityColumns();
+            } catch (IllegalArgumentException e) {
+                problems.add(path + ".partition-by: " + e.getMessage());
+                return null;
+            }
+        }
+        return new TableOptions(name, regex, t.namespace, t.table, partitioning, t.properties, evolution, cleaning, format);
     }
-
-    /** Lake table formats; Delta Lake is planned. */
-    private enum Format { ICEBERG }
 
     private String resolve(List<String> problems, String path, String value) {
         if (value == null || !value.startsWith("${env:") || !value.endsWith("}")) {

@@ -158,6 +158,43 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void deltaFormatPerTableWithItsLocationAndS3SettingsFromTheCatalog() throws Exception {
+        String yaml = VALID.replace("properties: {glue.skip-name-validation: 'true'}",
+                "properties: {s3.endpoint: 'http://127.0.0.1:9000', s3.access-key-id: ak}")
+                .replace("lake:\n", "lake:\n  format: delta\n  delta: {vacuum-retention: 2d}\n") + String.join("\n",
+                "tables:",
+                "  - name: shop.orders",
+                "    format: both",
+                "    partition-by: [tenant]",
+                "  - name: shop.items",
+                "    format: iceberg",
+                "");
+        ChangelogJobOptions job = loader.load(write(yaml)).jobOptions();
+
+        assertThat(job.formatOf(new TableId("shop", "orders"))).isEqualTo(dev.changelake.jobs.changelog.LakeFormat.BOTH);
+        assertThat(job.formatOf(new TableId("shop", "items"))).isEqualTo(dev.changelake.jobs.changelog.LakeFormat.ICEBERG);
+        assertThat(job.formatOf(new TableId("shop", "other"))).as("lake.format").isEqualTo(dev.changelake.jobs.changelog.LakeFormat.DELTA);
+        assertThat(job.deltaPathOf(new TableId("shop", "orders"))).isEqualTo("s3://bucket/warehouse/delta/shop/orders");
+        assertThat(job.delta().vacuumRetention()).isEqualTo(java.time.Duration.ofDays(2));
+        assertThat(job.delta().hadoopConf(job.catalog())).containsEntry("fs.s3a.endpoint", "http://127.0.0.1:9000")
+                .containsEntry("fs.s3a.access.key", "ak").containsEntry("fs.s3a.connection.ssl.enabled", "false")
+                .containsEntry("fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem");
+    }
+
+    @Test
+    void deltaTableWithAnIcebergTransformIsRefusedWithTheFix() throws Exception {
+        String yaml = VALID + String.join("\n",
+                "tables:",
+                "  - name: shop.orders",
+                "    format: delta",
+                "    partition-by: ['bucket(16, id)']",
+                "");
+        assertThatThrownBy(() -> loader.load(write(yaml))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tables[0].partition-by: partition field 'bucket(16, id)' is an Iceberg transform; "
+                        + "Delta tables are partitioned by column values");
+    }
+
+    @Test
     void badTableEntriesAreRefusedWithTheirPathsAndTheFix() throws Exception {
         String bad = VALID + String.join("\n",
                 "tables:",
@@ -178,7 +215,7 @@ class PipelineConfigLoaderTest {
                 .hasMessageContaining("tables[1].regex: 'shop\\.(item' is not a regular expression")
                 .hasMessageContaining("tables[2].partition-by: 'bucket(id)' is not a partition transform; accepted: ")
                 .hasMessageContaining("tables[2].schema-evolution: 'sometimes' is not one of evolve, fail, ignore")
-                .hasMessageContaining("tables[2].format: 'parquet' is not one of iceberg")
+                .hasMessageContaining("tables[2].format: 'parquet' is not one of iceberg, delta, both")
                 .hasMessageContaining("tables[3].filter")
                 .hasMessageContaining("tables[3].columns.email");
     }
