@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 public final class ChangelakeCli {
 
     public static void main(String[] args) {
-        int code = new CommandLine(new ChangelakeCli()).execute(args);
+        // Enum options in any case: the README writes --format delta, --encoding avro.
+        int code = new CommandLine(new ChangelakeCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         if (!LocalCommand.interrupted()) {
             System.exit(code); // Flink's and Kafka's non-daemon threads would otherwise keep the JVM up
         }

@@ -34,6 +34,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine.Command;
+import dev.changelake.jobs.changelog.LakeFormat;
 import picocli.CommandLine.Option;
 
 /** {@code changelake local}: every service, the capture and the job on this machine, then a verified mirror. */
@@ -66,6 +67,10 @@ final class LocalCommand implements Callable<Integer> {
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Flink job parallelism (default ${DEFAULT-VALUE}).")
     int parallelism;
+
+    @Option(names = "--format", defaultValue = "ICEBERG", description = "Lake table format: ${COMPLETION-CANDIDATES} "
+            + "(default ${DEFAULT-VALUE}); BOTH mirrors each table to an Iceberg and a Delta table and verifies both.")
+    LakeFormat format;
 
     @Option(names = "--encoding", defaultValue = "JSON", description = "How Debezium writes change records: "
             + "${COMPLETION-CANDIDATES}; AVRO is Avro single-object encoding with the writer schemas in <work dir>/schemas "
@@ -117,12 +122,14 @@ final class LocalCommand implements Callable<Integer> {
              LocalFlinkCluster flink = LocalFlinkCluster.start(freeOr(webPort), 4);
              LocalMirror mirror = new LocalMirror(stack, flink, DB, TimeUtils.parseDuration(checkpointInterval), parallelism,
                      encoding)) {
+            mirror.configure(b -> b.defaultFormat(format));
             out.println("services up: " + stack.startupTimes());
             out.println("  MariaDB    " + stack.mariaDb().jdbcUrl(DB) + "  user " + LocalStack.CAPTURE_USER
                     + " password " + LocalStack.CAPTURE_PASSWORD + "  (root: " + stack.mariaDb().rootUser() + " / "
                     + stack.mariaDb().rootPassword() + ")");
             out.println("  Kafka      " + stack.kafka().bootstrapServers() + "  Connect " + stack.kafka().connectUrl());
-            out.println("  S3         " + stack.s3().endpoint() + "  bucket " + LocalStack.BUCKET);
+            out.println("  S3         " + stack.s3().endpoint() + "  bucket " + LocalStack.BUCKET
+                    + (format.delta() ? "  Delta tables under " + mirror.jobOptions().delta().location() : ""));
             out.println("  Flink UI   " + flink.webUrl());
             Path config = LocalPipelineConfig.write(stack, DB, mirror);
             out.println("  config     " + config + "  (./bin/changelake verify --config " + config + " while it runs)");

@@ -5,6 +5,7 @@ import dev.changelake.jobs.config.ConfigException;
 import dev.changelake.jobs.config.Pipeline;
 import dev.changelake.jobs.config.PipelineConfigLoader;
 import dev.changelake.lake.catalog.LakeCatalogs;
+import dev.changelake.jobs.changelog.LakeFormat;
 import dev.changelake.lake.verify.MirrorVerifier;
 import dev.changelake.lake.verify.VerifyReport;
 import dev.changelake.schema.TableId;
@@ -58,22 +59,34 @@ final class VerifyCommand implements Callable<Integer> {
         ChangelogJobOptions options = pipeline.jobOptions();
         Catalog catalog = LakeCatalogs.open(pipeline.catalog());
         try {
-            Map<TableId, TableIdentifier> pairs = new LinkedHashMap<>();
+            List<MirrorVerifier.Target> targets = new ArrayList<>();
             Map<TableId, RowTransform> transforms = new LinkedHashMap<>();
             // Tables with entries (rules, regexes) are found, with their source schemas, from their change topics.
             Map<TableId, TableSchema> sources = options.tableOptions().isEmpty() ? Map.of()
                     : new TableResolver(options, pipeline.decoder()).resolve();
             List<TableId> compared = tablesToCompare(options, catalog);
             sources.keySet().stream().filter(t -> tables.isEmpty() && !compared.contains(t)).forEach(compared::add);
+            boolean delta = false;
             for (TableId t : compared) {
-                pairs.put(t, options.lakeTableOf(t));
+                LakeFormat format = options.formatOf(t);
+                if (format.iceberg()) {
+                    targets.add(MirrorVerifier.Target.iceberg(t, options.lakeTableOf(t)));
+                }
+                if (format.delta()) {
+                    targets.add(MirrorVerifier.Target.delta(t, options.deltaPathOf(t)));
+                    delta = true;
+                }
                 CleaningRules rules = options.optionsFor(t).cleaning();
                 if (!rules.isEmpty() && sources.containsKey(t)) {
                     transforms.put(t, new CleaningTransform(sources.get(t), rules));
                 }
             }
-            VerifyReport report = new MirrorVerifier(pipeline.sourceJdbcUrl(), pipeline.sourceUser(),
-                    pipeline.sourcePassword(), catalog).verify(pairs, transforms);
+            MirrorVerifier verifier = new MirrorVerifier(pipeline.sourceJdbcUrl(), pipeline.sourceUser(),
+                    pipeline.sourcePassword(), catalog);
+            if (delta) {
+                verifier.withDelta(options.delta().engine(options.catalog()));
+            }
+            VerifyReport report = verifier.verifyTargets(targets, transforms);
             out.print(report.details());
             out.println(report.summaryLine());
             out.flush();
@@ -94,8 +107,16 @@ final class VerifyCommand implements Callable<Integer> {
         }
         result.addAll(options.tables());
         for (String db : options.databases()) {
-            for (TableIdentifier lake : catalog.listTables(Namespace.of(options.namespaceOf(new TableId(db, "_"))))) {
-                TableId t = new TableId(db, lake.name());
+            String namespace = options.namespaceOf(new TableId(db, "_"));
+            List<String> names = new ArrayList<>();
+            if (options.formatOf(new TableId(db, "_")).iceberg()) {
+                catalog.listTables(Namespace.of(namespace)).forEach(lake -> names.add(lake.name()));
+            }
+            if (options.formatOf(new TableId(db, "_")).delta()) {
+                names.addAll(options.delta().listTables(options.catalog(), namespace));
+            }
+            for (String name : names) {
+                TableId t = new TableId(db, name);
                 if (!result.contains(t)) {
                     result.add(t);
                 }

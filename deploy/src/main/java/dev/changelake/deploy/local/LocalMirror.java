@@ -10,6 +10,7 @@ import dev.changelake.jobs.clean.CleaningTransform;
 import dev.changelake.lake.verify.RowTransform;
 import dev.changelake.lake.catalog.CatalogOptions;
 import dev.changelake.lake.catalog.LakeCatalogs;
+import dev.changelake.jobs.changelog.LakeFormat;
 import dev.changelake.lake.verify.MirrorVerifier;
 import dev.changelake.lake.verify.VerifyReport;
 import dev.changelake.schema.ChangeDecoder;
@@ -34,6 +35,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -259,12 +261,20 @@ public final class LocalMirror implements AutoCloseable {
         return verify();
     }
 
-    /** Compares every mirrored table with its MariaDB table now. */
+    /** Compares every mirrored table with its MariaDB table now: its Iceberg table, its Delta table, or both. */
     public VerifyReport verify() throws SQLException, IOException {
-        Map<TableId, TableIdentifier> pairs = new HashMap<>();
+        List<MirrorVerifier.Target> targets = new ArrayList<>();
         Map<TableId, RowTransform> transforms = new HashMap<>();
-        for (Map.Entry<TableId, TableSchema> t : tables.entrySet()) {
-            pairs.put(t.getKey(), jobOptions.lakeTableOf(t.getKey()));
+        boolean delta = false;
+        for (Map.Entry<TableId, TableSchema> t : new java.util.TreeMap<>(tables).entrySet()) {
+            LakeFormat format = jobOptions.formatOf(t.getKey());
+            if (format.iceberg()) {
+                targets.add(MirrorVerifier.Target.iceberg(t.getKey(), jobOptions.lakeTableOf(t.getKey())));
+            }
+            if (format.delta()) {
+                targets.add(MirrorVerifier.Target.delta(t.getKey(), jobOptions.deltaPathOf(t.getKey())));
+                delta = true;
+            }
             CleaningRules rules = jobOptions.optionsFor(t.getKey()).cleaning();
             if (!rules.isEmpty()) {
                 transforms.put(t.getKey(), new CleaningTransform(t.getValue(), rules));
@@ -272,8 +282,12 @@ public final class LocalMirror implements AutoCloseable {
         }
         Catalog catalog = LakeCatalogs.open(jobOptions.catalog());
         try {
-            return new MirrorVerifier(stack.mariaDb().jdbcUrl(database), stack.mariaDb().rootUser(),
-                    stack.mariaDb().rootPassword(), catalog).verify(pairs, transforms);
+            MirrorVerifier verifier = new MirrorVerifier(stack.mariaDb().jdbcUrl(database), stack.mariaDb().rootUser(),
+                    stack.mariaDb().rootPassword(), catalog);
+            if (delta) {
+                verifier.withDelta(jobOptions.delta().engine(jobOptions.catalog()));
+            }
+            return verifier.verifyTargets(targets, transforms);
         } finally {
             if (catalog instanceof Closeable) {
                 ((Closeable) catalog).close();

@@ -36,6 +36,9 @@ public final class LocalPipelineConfig {
                 : mirror.captureOptions().avroSchemaStore().toString();
         c.source.tablesWithoutPrimaryKey = mirror.jobOptions().tablesWithoutPrimaryKey().name().toLowerCase(java.util.Locale.ROOT);
         c.checkpoint.dir = mirror.jobOptions().checkpointDir();
+        c.lake.format = mirror.jobOptions().formatOf(new dev.changelake.schema.TableId(database, "any")).name()
+                .toLowerCase(java.util.Locale.ROOT);
+        c.source.kafka.groupId = mirror.jobOptions().groupId();
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
                 .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE);
         Path file = stack.workDir().resolve("pipeline.yaml");

@@ -180,6 +180,38 @@ public final class DeltaFiles {
         return files;
     }
 
+    /**
+     * The rows of {@code snapshot} whose {@code column} is in [low, high) (an open end where null; every row when
+     * {@code column} is null), reading only files whose statistics allow such rows when the column is a numeric
+     * key column. For comparing a table chunk by chunk.
+     */
+    public static List<Map<String, Object>> readRange(Engine engine, Snapshot snapshot, String column, Object low,
+            Object high) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (LiveFile f : liveFiles(engine, snapshot)) {
+            if (column != null && !f.mayHoldRange(column, low, high)) {
+                continue;
+            }
+            for (Map<String, Object> r : f.read(engine)) {
+                if (column == null || inRange(r.get(column), low, high)) {
+                    rows.add(r);
+                }
+            }
+        }
+        return rows;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static boolean inRange(Object v, Object low, Object high) {
+        if (v == null) {
+            return low == null && high == null;
+        }
+        Comparable c = v instanceof Number && !(v instanceof BigDecimal) ? ((Number) v).longValue() : (Comparable) v;
+        Object lo = low instanceof Number && !(low instanceof BigDecimal) ? ((Number) low).longValue() : low;
+        Object hi = high instanceof Number && !(high instanceof BigDecimal) ? ((Number) high).longValue() : high;
+        return (lo == null || c.compareTo(lo) >= 0) && (hi == null || c.compareTo(hi) < 0);
+    }
+
     /** Every live row of the table's latest version, in no particular order. */
     public static List<Map<String, Object>> readAll(Engine engine, String tablePath) {
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -263,6 +295,17 @@ public final class DeltaFiles {
                         layout.physicalName(column), layout.schema.get(column).getDataType());
             }
             return keyRange;
+        }
+
+        /** Whether the file may hold rows whose {@code column} is in [low, high), by its statistics. */
+        boolean mayHoldRange(String column, Object low, Object high) {
+            String physical = layout.physicalNameOrNull(column);
+            if (physical == null || layout.partitionColumns.contains(column)) {
+                return true;
+            }
+            KeyRange range = KeyRange.fromStats(statsJson().orElse(null), physical,
+                    layout.schema.get(column).getDataType());
+            return range.mayOverlap(low, high);
         }
 
         /** The file's rows in canonical values, partition columns filled in. */

@@ -77,6 +77,28 @@ public final class DeltaOptions implements Serializable {
         return io.delta.kernel.defaults.engine.DefaultEngine.create(conf);
     }
 
+    /** The names of the Delta tables in {@code namespace} (directories under it with a {@code _delta_log}). */
+    public java.util.List<String> listTables(CatalogOptions catalog, String namespace) {
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        hadoopConf(catalog).forEach(conf::set);
+        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(location + "/" + namespace);
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try {
+            org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(conf);
+            if (!fs.exists(dir)) {
+                return names;
+            }
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(dir)) {
+                if (f.isDirectory() && fs.exists(new org.apache.hadoop.fs.Path(f.getPath(), "_delta_log"))) {
+                    names.add(f.getPath().getName());
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("listing Delta tables under " + dir, e);
+        }
+        return names;
+    }
+
     private static void copy(Map<String, String> from, String key, Map<String, String> to, String as) {
         if (from.get(key) != null) {
             to.put(as, from.get(key));

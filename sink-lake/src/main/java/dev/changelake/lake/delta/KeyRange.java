@@ -98,6 +98,18 @@ final class KeyRange {
         }
     }
 
+    /** Whether the file may hold values in [low, high) of a numeric column; true when unknown. */
+    boolean mayOverlap(Object low, Object high) {
+        if (!(min instanceof Long) || (low != null && !(low instanceof Number)) || (high != null && !(high instanceof Number))) {
+            return true;
+        }
+        if (min instanceof Long && (low instanceof BigDecimal || high instanceof BigDecimal)) {
+            return true;
+        }
+        return (high == null || (Long) min < ((Number) high).longValue())
+                && (low == null || (Long) max >= ((Number) low).longValue());
+    }
+
     private static boolean startsWith(byte[] k, byte[] prefix) {
         return k.length >= prefix.length && Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length);
     }

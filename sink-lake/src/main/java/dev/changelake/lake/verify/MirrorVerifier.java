@@ -49,6 +49,7 @@ public final class MirrorVerifier {
     private final String password;
     private final Catalog catalog;
     private final int chunkRows;
+    private io.delta.kernel.engine.Engine deltaEngine;
 
     public MirrorVerifier(String jdbcUrl, String user, String password, Catalog catalog) {
         this(jdbcUrl, user, password, catalog, DEFAULT_CHUNK_ROWS);
@@ -76,21 +77,73 @@ public final class MirrorVerifier {
      */
     public VerifyReport verify(Map<TableId, TableIdentifier> tables, Map<TableId, RowTransform> transforms)
             throws SQLException {
+        List<Target> targets = new ArrayList<>();
+        new TreeMap<>(tables).forEach((source, lake) -> targets.add(Target.iceberg(source, lake)));
+        return verifyTargets(targets, transforms);
+    }
+
+    /** A source table and one lake table mirroring it: Iceberg (in the catalog) or Delta (at a path). */
+    public static final class Target {
+        final TableId source;
+        final TableIdentifier iceberg;
+        final String deltaPath;
+
+        private Target(TableId source, TableIdentifier iceberg, String deltaPath) {
+            this.source = source;
+            this.iceberg = iceberg;
+            this.deltaPath = deltaPath;
+        }
+
+        public static Target iceberg(TableId source, TableIdentifier table) {
+            return new Target(source, table, null);
+        }
+
+        public static Target delta(TableId source, String path) {
+            return new Target(source, null, path);
+        }
+    }
+
+    /**
+     * Compares each target's source table with its lake table; Delta targets need the engine given by
+     * {@link #withDelta}.
+     */
+    public VerifyReport verifyTargets(List<Target> targets, Map<TableId, RowTransform> transforms) throws SQLException {
         List<TableDiff> diffs = new ArrayList<>();
         try (Connection db = DriverManager.getConnection(jdbcUrl, user, password)) {
             try (Statement s = db.createStatement()) {
                 s.execute("SET time_zone = '+00:00'"); // TIMESTAMP columns read as UTC, as the lake holds them
             }
-            for (Map.Entry<TableId, TableIdentifier> e : new TreeMap<>(tables).entrySet()) {
-                diffs.add(verifyTable(db, e.getKey(), catalog.loadTable(e.getValue()), transforms.get(e.getKey())));
+            for (Target t : targets) {
+                LakeView lake;
+                if (t.iceberg != null) {
+                    lake = new IcebergView(catalog.loadTable(t.iceberg));
+                } else {
+                    if (deltaEngine == null) {
+                        throw new IllegalStateException("Delta table " + t.deltaPath + ": the verifier has no Delta engine");
+                    }
+                    if (dev.changelake.lake.delta.DeltaTables.latest(deltaEngine, t.deltaPath).isEmpty()) {
+                        TableDiff missing = new TableDiff(t.source, "delta");
+                        missing.differ("no Delta table at " + t.deltaPath + " (the sink creates it at its first "
+                                + "checkpoint with a change of the table)");
+                        diffs.add(missing);
+                        continue;
+                    }
+                    lake = new DeltaView(deltaEngine, t.source, t.deltaPath);
+                }
+                diffs.add(verifyTable(db, t.source, lake, transforms.get(t.source)));
             }
         }
         return new VerifyReport(diffs);
     }
 
-    private TableDiff verifyTable(Connection db, TableId source, Table lake, RowTransform transform) throws SQLException {
-        TableDiff diff = new TableDiff(source);
-        lake.refresh();
+    /** This verifier, reading Delta targets through {@code engine}. */
+    public MirrorVerifier withDelta(io.delta.kernel.engine.Engine engine) {
+        this.deltaEngine = engine;
+        return this;
+    }
+
+    private TableDiff verifyTable(Connection db, TableId source, LakeView lake, RowTransform transform) throws SQLException {
+        TableDiff diff = new TableDiff(source, lake.label());
         Schema schema = lake.schema();
         if (schema.identifierFieldIds().isEmpty()) {
             diff.notCompared("append-only changelog table (the source has no primary key)");
@@ -114,21 +167,18 @@ public final class MirrorVerifier {
     }
 
     /** Compares the rows whose chunk column is in [low, high) (an open end where null). */
-    private void compareChunk(Connection db, TableId source, Table lake, SourceReader reader, int[] keyColumns,
+    private void compareChunk(Connection db, TableId source, LakeView lake, SourceReader reader, int[] keyColumns,
             Types.NestedField chunkColumn, Object low, Object high, TableDiff diff) throws SQLException {
         diff.countChunk();
         List<Types.NestedField> columns = reader.columns;
-        Expression range = Expressions.alwaysTrue();
         StringBuilder where = new StringBuilder();
         if (low != null) {
-            range = Expressions.and(range, Expressions.greaterThanOrEqual(chunkColumn.name(), low));
             where.append(" WHERE ").append(quote(chunkColumn.name())).append(" >= ?");
         }
         if (high != null) {
-            range = Expressions.and(range, Expressions.lessThan(chunkColumn.name(), high));
             where.append(low == null ? " WHERE " : " AND ").append(quote(chunkColumn.name())).append(" < ?");
         }
-        Map<String, String[]> lakeRows = readLake(lake, range, columns, keyColumns, diff);
+        Map<String, String[]> lakeRows = readLake(lake, chunkColumn, low, high, columns, keyColumns, diff);
         String select = "SELECT " + reader.selectList() + " FROM " + quote(source.database()) + "."
                 + quote(source.table()) + where;
         try (PreparedStatement s = db.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -232,25 +282,111 @@ public final class MirrorVerifier {
         }
     }
 
-    private static Map<String, String[]> readLake(Table lake, Expression range, List<Types.NestedField> columns,
-            int[] keyColumns, TableDiff diff) {
+    private static Map<String, String[]> readLake(LakeView lake, Types.NestedField chunkColumn, Object low, Object high,
+            List<Types.NestedField> columns, int[] keyColumns, TableDiff diff) {
         Map<String, String[]> rows = new HashMap<>();
-        try (CloseableIterable<Record> records = IcebergGenerics.read(lake).where(range).build()) {
-            for (Record r : records) {
-                diff.countLake();
+        lake.scan(columns, chunkColumn, low, high, row -> {
+            diff.countLake();
+            String key = key(row, columns, keyColumns);
+            if (rows.put(key, row) != null) {
+                diff.differ("key " + key + ": duplicated in lake");
+            }
+        });
+        return rows;
+    }
+
+    /** A lake table as the comparison reads it: its schema, and its rows normalized, by chunk. */
+    private interface LakeView {
+        /** null for Iceberg (the default format), else the format, shown beside the table's name. */
+        String label();
+
+        /** The columns to compare, the primary key as identifier fields. */
+        Schema schema();
+
+        /** Rows whose chunk column is in [low, high) (an open end where null; all rows without a chunk column). */
+        void scan(List<Types.NestedField> columns, Types.NestedField chunkColumn, Object low, Object high,
+                java.util.function.Consumer<String[]> out);
+    }
+
+    private static final class IcebergView implements LakeView {
+        private final Table table;
+
+        IcebergView(Table table) {
+            this.table = table;
+            table.refresh();
+        }
+
+        @Override
+        public String label() {
+            return null;
+        }
+
+        @Override
+        public Schema schema() {
+            return table.schema();
+        }
+
+        @Override
+        public void scan(List<Types.NestedField> columns, Types.NestedField chunkColumn, Object low, Object high,
+                java.util.function.Consumer<String[]> out) {
+            Expression range = Expressions.alwaysTrue();
+            if (low != null) {
+                range = Expressions.and(range, Expressions.greaterThanOrEqual(chunkColumn.name(), low));
+            }
+            if (high != null) {
+                range = Expressions.and(range, Expressions.lessThan(chunkColumn.name(), high));
+            }
+            try (CloseableIterable<Record> records = IcebergGenerics.read(table).where(range).build()) {
+                for (Record r : records) {
+                    String[] row = new String[columns.size()];
+                    for (int i = 0; i < columns.size(); i++) {
+                        row[i] = ValueNormalizer.normalize(columns.get(i).type(), r.getField(columns.get(i).name()));
+                    }
+                    out.accept(row);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading lake table " + table.name(), e);
+            }
+        }
+    }
+
+    /** A Delta table: its schema with the key the sink recorded, its rows in canonical values. */
+    private static final class DeltaView implements LakeView {
+        private final io.delta.kernel.engine.Engine engine;
+        private final String path;
+        private final io.delta.kernel.Snapshot snapshot;
+        private final Schema schema;
+
+        DeltaView(io.delta.kernel.engine.Engine engine, TableId source, String path) {
+            this.engine = engine;
+            this.path = path;
+            this.snapshot = dev.changelake.lake.delta.DeltaTables.snapshot(engine, path);
+            this.schema = dev.changelake.lake.iceberg.IcebergSchemas.toIceberg(
+                    dev.changelake.lake.delta.DeltaTables.tableSchema(snapshot, source));
+        }
+
+        @Override
+        public String label() {
+            return "delta";
+        }
+
+        @Override
+        public Schema schema() {
+            return schema;
+        }
+
+        @Override
+        public void scan(List<Types.NestedField> columns, Types.NestedField chunkColumn, Object low, Object high,
+                java.util.function.Consumer<String[]> out) {
+            for (Map<String, Object> r : dev.changelake.lake.delta.DeltaFiles.readRange(engine, snapshot,
+                    chunkColumn == null ? null : chunkColumn.name(), low, high)) {
                 String[] row = new String[columns.size()];
                 for (int i = 0; i < columns.size(); i++) {
-                    row[i] = ValueNormalizer.normalize(columns.get(i).type(), r.getField(columns.get(i).name()));
+                    row[i] = ValueNormalizer.canonical(columns.get(i).type(), r.get(columns.get(i).name()));
                 }
-                String key = key(row, columns, keyColumns);
-                if (rows.put(key, row) != null) {
-                    diff.differ("key " + key + ": duplicated in lake");
-                }
+                out.accept(row);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading lake table " + lake.name(), e);
         }
-        return rows;
     }
 
     /** {@code id=1,tenant=a}: the key columns' normalized values, by their positions in the row. */

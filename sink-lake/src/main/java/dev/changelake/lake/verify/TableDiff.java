@@ -19,8 +19,25 @@ public final class TableDiff {
     private String notCompared;
     private final List<String> shown = new ArrayList<>();
 
+    private final String label;
+
     TableDiff(TableId table) {
+        this(table, null);
+    }
+
+    /** @param label the lake format when not the default (Iceberg), shown after the table's name */
+    TableDiff(TableId table, String label) {
         this.table = table;
+        this.label = label;
+    }
+
+    /** The lake format when not Iceberg, e.g. {@code delta}; null for Iceberg. */
+    public String label() {
+        return label;
+    }
+
+    private String name() {
+        return label == null ? table.toString() : table + " (" + label + ")";
     }
 
     void countSource() {
@@ -94,13 +111,13 @@ public final class TableDiff {
     @Override
     public String toString() {
         if (notCompared != null) {
-            return table + ": not compared, " + notCompared;
+            return name() + ": not compared, " + notCompared;
         }
         String filteredOut = filtered == 0 ? "" : filtered + " filtered out";
         if (matches()) {
-            return table + ": OK " + sourceRows + " rows" + (filteredOut.isEmpty() ? "" : " (" + filteredOut + ")");
+            return name() + ": OK " + sourceRows + " rows" + (filteredOut.isEmpty() ? "" : " (" + filteredOut + ")");
         }
-        return table + ": FAILED " + differing + " differing keys (source " + sourceRows + " rows"
+        return name() + ": FAILED " + differing + " differing keys (source " + sourceRows + " rows"
                 + (filteredOut.isEmpty() ? "" : ", " + filteredOut) + ", lake " + lakeRows + ")";
     }
 }
