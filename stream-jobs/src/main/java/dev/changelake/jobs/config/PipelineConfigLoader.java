@@ -195,6 +195,9 @@ public final class PipelineConfigLoader {
         if (c.job.parallelism < 1) {
             problems.add("job.parallelism: " + c.job.parallelism + " must be at least 1");
         }
+        if (c.sessions != null) {
+            SessionsConfig.validate(c.sessions, problems);
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(name, problems);
         }

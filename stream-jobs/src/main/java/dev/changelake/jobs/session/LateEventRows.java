@@ -41,9 +41,10 @@ final class LateEventRows extends ProcessFunction<SessionEvent, RowData> {
     /** The values the event carried for the aggregates, as a small JSON object (what the session missed). */
     private String values(SessionEvent e) {
         StringBuilder sb = new StringBuilder("{");
+        java.util.Set<String> written = new java.util.HashSet<>();
         for (int i = 0; i < aggregates.size(); i++) {
             AggregateSpec a = aggregates.get(i);
-            if (a.field() == null) {
+            if (a.field() == null || !written.add(a.field())) {
                 continue;
             }
             Object v = a.numeric() ? (Double.isNaN(e.numbers[i]) ? null : e.numbers[i]) : e.texts[i];

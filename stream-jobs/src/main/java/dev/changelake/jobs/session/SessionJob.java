@@ -94,7 +94,8 @@ public final class SessionJob {
     }
 
     static WatermarkStrategy<SessionEvent> watermarks(SessionJobOptions options) {
-        WatermarkStrategy<SessionEvent> w = WatermarkStrategy.<SessionEvent>forBoundedOutOfOrderness(options.maxOutOfOrderness())
+        long bound = options.maxOutOfOrderness().toMillis();
+        WatermarkStrategy<SessionEvent> w = WatermarkStrategy.<SessionEvent>forGenerator(ctx -> new EventTimeWatermarks(bound))
                 .withTimestampAssigner((e, recordTimestamp) -> e.time);
         // An idle partition or shard would otherwise hold every session open until it gets an event again.
         return options.idleness().isZero() ? w : w.withIdleness(options.idleness());
