@@ -57,7 +57,8 @@ public final class SessionJob {
         InternalTypeInfo<RowData> lateType = InternalTypeInfo.of(SessionTables.lateRowType());
         OutputTag<RowData> undecodable = new OutputTag<>("undecodable", lateType);
         SingleOutputStreamOperator<SessionEvent> events = env
-                .fromSource(source(options), watermarks(options), sourceName(options)).uid("session-events")
+                .fromSource(source(options), watermarks(options), sourceName(options), TypeInformation.of(SessionEvent.class))
+                .uid("session-events")
                 .process(new SetAsideUndecodable(undecodable)).uid("session-decode-check").name("set aside undecodable");
 
         SingleOutputStreamOperator<RowData> sessions = sessions(events, options);
