@@ -68,7 +68,7 @@ public final class SessionsConfig {
         @JsonPropertyDescription("With kinesis: the stream's ARN (required).")
         public String streamArn;
         @JsonPropertyDescription("With kinesis: Flink Kinesis source properties, e.g. aws.region, aws.endpoint, "
-                + "aws.credentials.provider; ${env:NAME} is resolved in values.")
+                + "aws.credentials.provider.")
         public Map<String, String> kinesisProperties = new LinkedHashMap<>();
     }
 
