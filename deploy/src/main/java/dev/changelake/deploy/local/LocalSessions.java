@@ -149,9 +149,9 @@ public final class LocalSessions implements AutoCloseable {
         long[] sessions = count(TABLE);
         long[] late = count(LATE_TABLE);
         out.printf("sessions: %d events sent to %s (%d late on purpose); %d sessions closed and in %s (%d events in them), "
-                        + "%d late events in %s; sessions still open close %s after their last event%n",
+                        + "%d late events in %s; sessions still open close %d s after their last event%n",
                 sent, sink.describe(), generator.late(), sessions[0], TABLE, sessions[1], late[0], LATE_TABLE,
-                SessionJob.closeDelay(options));
+                SessionJob.closeDelay(options).toSeconds());
     }
 
     /** Rows of the table, and the sum of its {@code events} column when it has one. */
