@@ -3,6 +3,7 @@ package dev.changelake.deploy.cli;
 import dev.changelake.deploy.local.LocalFlinkCluster;
 import dev.changelake.deploy.local.LocalMirror;
 import dev.changelake.deploy.local.LocalPipelineConfig;
+import dev.changelake.deploy.local.LocalSessions;
 import dev.changelake.deploy.local.LocalStack;
 import dev.changelake.fixtures.workload.DemoWorkload;
 import dev.changelake.lake.verify.VerifyReport;
@@ -77,6 +78,14 @@ final class LocalCommand implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}).")
     Encoding encoding;
 
+    @Option(names = "--sessions", description = "Also run the SessionJob: events from the producer, sessions of 10 s "
+            + "inactivity into lake table sessions.visits, late events into sessions.late_events; prints the counts.")
+    boolean sessions;
+
+    @Option(names = "--kinesis", description = "With --sessions: the events go through a local Kinesis stream "
+            + "(kinesalite, needs Node.js) instead of a Kafka topic.")
+    boolean kinesis;
+
     private final PrintStream out = System.out;
 
     static boolean interrupted() {
@@ -88,6 +97,9 @@ final class LocalCommand implements Callable<Integer> {
         Duration runFor = TimeUtils.parseDuration(duration);
         if (rate < 1) {
             throw new IllegalArgumentException("--rate must be at least 1, was " + rate);
+        }
+        if (kinesis && !sessions) {
+            throw new IllegalArgumentException("--kinesis applies to --sessions: add --sessions");
         }
         Path dir = workDir != null ? workDir
                 : Paths.get(".changelake", "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -148,6 +160,12 @@ final class LocalCommand implements Callable<Integer> {
                         + (mirror.captureOptions().avroSchemaStore() == null ? ""
                                 : " (schemas in " + mirror.captureOptions().avroSchemaStore() + ")"));
 
+                LocalSessions sessionJob = sessions ? LocalSessions.start(stack, flink, mirror, kinesis, out) : null;
+                if (sessionJob != null) {
+                    out.println("job: SessionJob running over " + (kinesis ? "Kinesis stream " + LocalSessions.STREAM
+                            : "Kafka topic " + LocalSessions.TOPIC) + " into " + LocalSessions.TABLE);
+                    sessionJob.produce(runFor);
+                }
                 long seeded = workload.changes();
                 long started = System.nanoTime();
                 if (noWorkload) {
@@ -178,6 +196,11 @@ final class LocalCommand implements Callable<Integer> {
                     out.printf("mirror: %d change records committed to the lake (%.0f records/s over the run, caught up "
                             + "%.1f s after it; a delete is two records: the change and its tombstone)%n",
                             p.committed, p.committed / (seconds + catchUp), catchUp);
+                }
+                if (sessionJob != null) {
+                    sessionJob.stopProducing();
+                    sessionJob.report(out);
+                    sessionJob.close();
                 }
                 if (report == null) {
                     out.println("verify: FAILED no table with a primary key was created in " + DB);

@@ -1,5 +1,6 @@
 package dev.changelake.jobs.changelog;
 
+import dev.changelake.jobs.checkpoint.Checkpointing;
 import dev.changelake.jobs.deadletter.DeadLetterTable;
 import dev.changelake.jobs.deadletter.DeadLetters;
 import dev.changelake.jobs.source.BacklogProbe;
@@ -26,9 +27,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.flink.sink.dynamic.DynamicIcebergSink;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -222,40 +221,12 @@ public final class ChangelogJob {
     }
 
     static void configureCheckpointing(StreamExecutionEnvironment env, ChangelogJobOptions options) {
-        // While the source reports a backlog (BacklogReportingSource), checkpoints come at this longer interval:
-        // fewer, larger commits while catching up, and no checkpoint racing the timeout.
-        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
-        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTING_INTERVAL_DURING_BACKLOG,
-                options.checkpointIntervalDuringBacklog);
-        env.configure(conf);
-        env.setParallelism(options.parallelism);
-        env.enableCheckpointing(options.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        CheckpointConfig cc = env.getCheckpointConfig();
-        cc.setCheckpointStorage(options.checkpointDir);
-        // Kept on cancel so a stopped job can be restored from its last checkpoint.
-        cc.setExternalizedCheckpointRetention(org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        // Iceberg's committer and unaligned checkpoints do not mix (Iceberg #15846).
-        cc.enableUnalignedCheckpoints(false);
-        cc.setMinPauseBetweenCheckpoints(Math.min(options.minPauseBetweenCheckpoints.toMillis(),
-                options.checkpointInterval.toMillis() / 2));
-        cc.setCheckpointTimeout(options.checkpointTimeout.toMillis());
-        cc.setTolerableCheckpointFailureNumber(options.tolerableCheckpointFailures);
-        env.setStateBackend(stateBackend());
+        Checkpointing.configure(env, options.checkpointSettings(), options.parallelism);
     }
 
-    /**
-     * RocksDB with incremental checkpoints, a bloom filter and partitioned index blocks. Dedupe looks up every change's
-     * key, most of them new keys during a snapshot or a backlog. With Flink's defaults (no bloom filter, one index
-     * block per SST file) a file's index outgrows its share of the block cache at a few million keys and every lookup
-     * reads it again: loading 10M keys fell from ~60k to ~150 keys/s (benchmarks: DedupeStateBench). The bloom filter
-     * answers "not here" for new keys without the index; partitioned indexes stay in the cache. Set on the backend
-     * itself: the job's configuration does not reach a backend object handed to the environment.
-     */
+    /** RocksDB as every job uses it; see {@link Checkpointing#stateBackend()}. */
     static EmbeddedRocksDBStateBackend stateBackend() {
-        org.apache.flink.configuration.Configuration rocksdb = new org.apache.flink.configuration.Configuration();
-        rocksdb.set(org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
-        rocksdb.set(org.apache.flink.contrib.streaming.state.RocksDBOptions.USE_PARTITIONED_INDEX_FILTERS, true);
-        return new EmbeddedRocksDBStateBackend(true).configure(rocksdb, ChangelogJob.class.getClassLoader());
+        return Checkpointing.stateBackend();
     }
 
     /** Keys a change by table and primary key. */

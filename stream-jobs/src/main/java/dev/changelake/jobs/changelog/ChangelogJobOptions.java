@@ -233,6 +233,12 @@ public final class ChangelogJobOptions implements Serializable {
         return catalog;
     }
 
+    /** The checkpoint section, as {@link dev.changelake.jobs.checkpoint.Checkpointing} takes it. */
+    public dev.changelake.jobs.checkpoint.CheckpointSettings checkpointSettings() {
+        return new dev.changelake.jobs.checkpoint.CheckpointSettings(checkpointInterval, checkpointIntervalDuringBacklog,
+                checkpointDir, minPauseBetweenCheckpoints, checkpointTimeout, tolerableCheckpointFailures);
+    }
+
     public String checkpointDir() {
         return checkpointDir;
     }

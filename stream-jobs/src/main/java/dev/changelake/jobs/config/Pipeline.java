@@ -142,4 +142,35 @@ public final class Pipeline {
     public String sourcePassword() {
         return password;
     }
+
+    /**
+     * The SessionJob's options from the {@code sessions:} section, or null when there is none. A changelog source
+     * decodes its change topic with {@link #decoder()}.
+     */
+    public dev.changelake.jobs.session.SessionJobOptions sessionJobOptions() {
+        SessionsConfig s = config.sessions;
+        if (s == null) {
+            return null;
+        }
+        ChangelogJobOptions job = jobOptions();
+        dev.changelake.jobs.session.SessionJobOptions.Builder b = dev.changelake.jobs.session.SessionJobOptions.builder();
+        dev.changelake.jobs.session.SessionJobOptions.Format format = dev.changelake.jobs.session.SessionJobOptions.Format
+                .valueOf(s.source.format.toUpperCase(java.util.Locale.ROOT));
+        switch (SessionsConfig.sourceType(s)) {
+            case KINESIS -> b.kinesis(s.source.streamArn, s.source.kinesisProperties, format);
+            case CHANGELOG -> b.changelog(config.source.kafka.bootstrapServers,
+                    config.source.topicPrefix + "." + s.source.table, decoder());
+            default -> b.kafka(config.source.kafka.bootstrapServers, s.source.topic, format);
+        }
+        return b.groupId(s.source.groupId).kafkaProperties(tableSettings.kafkaProperties)
+                .key(s.key).eventTime(s.eventTime)
+                .gap(org.apache.flink.util.TimeUtils.parseDuration(s.gap))
+                .maxOutOfOrderness(org.apache.flink.util.TimeUtils.parseDuration(s.maxOutOfOrderness))
+                .idleness(org.apache.flink.util.TimeUtils.parseDuration(s.idleness))
+                .allowedLateness(org.apache.flink.util.TimeUtils.parseDuration(s.allowedLateness))
+                .aggregates(s.aggregateSpecs())
+                .catalog(catalog).table(s.table).lateTable(s.lateTable)
+                .checkpoint(job.checkpointSettings()).parallelism(config.job.parallelism)
+                .build();
+    }
 }

@@ -34,6 +34,8 @@ public final class PipelineConfig {
     public Job job = new Job();
     @JsonPropertyDescription("Where records the job cannot use are set aside, whole, with the reason in headers.")
     public DeadLetters deadLetters = new DeadLetters();
+    @JsonPropertyDescription("The SessionJob: session windows over an event stream, one lake row per session. Absent: no SessionJob.")
+    public SessionsConfig sessions;
 
     /** Where changes come from. */
     public static final class Source {

@@ -203,6 +203,9 @@ public final class PipelineConfigLoader {
         if (c.lake.delta.smallFileBytes < 0) {
             problems.add("lake.delta.small-file-bytes: " + c.lake.delta.smallFileBytes + " must be 0 or more");
         }
+        if (c.sessions != null) {
+            SessionsConfig.validate(c.sessions, problems);
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(name, problems);
         }
