@@ -54,9 +54,25 @@ public final class ChangelogJob {
      */
     public static void build(StreamExecutionEnvironment env, ChangelogJobOptions options, ChangeDecoder decoder,
             Map<TableId, TableSchema> known) {
+        build(env, options, decoder, known, false);
+    }
+
+    /**
+     * As {@link #build(StreamExecutionEnvironment, ChangelogJobOptions, ChangeDecoder, Map)}; with
+     * {@code runtimeOwnsCheckpointing} (Managed Service for Apache Flink) the job leaves parallelism, checkpoint
+     * interval, pause, timeout, storage, retention, unaligned checkpoints and the state backend to the runtime, which
+     * sets them from the application's configuration and refuses changes from the job.
+     */
+    public static void build(StreamExecutionEnvironment env, ChangelogJobOptions options, ChangeDecoder decoder,
+            Map<TableId, TableSchema> known, boolean runtimeOwnsCheckpointing) {
         checkTables(options, known);
         openCatalogOnce(options);
-        configureCheckpointing(env, options);
+        if (runtimeOwnsCheckpointing) {
+            configureJobCheckpointing(env, options);
+        } else {
+            configureCheckpointing(env, options);
+        }
+        int writeParallelism = runtimeOwnsCheckpointing && env.getParallelism() > 0 ? env.getParallelism() : options.parallelism;
 
         KafkaSourceBuilder<RawChange> source = KafkaSource.<RawChange>builder()
                 .setBootstrapServers(options.bootstrapServers())
@@ -98,7 +114,7 @@ public final class ChangelogJob {
         DynamicIcebergSink.forInput(collapsed)
                 .generator(new LakeRecordGenerator(options))
                 .catalogLoader(LakeCatalogs.loader(options.catalog()))
-                .writeParallelism(options.parallelism)
+                .writeParallelism(writeParallelism)
                 // Schema changes are applied inline, before the row that needs them. Not through the sink's separate
                 // update operator: rows taking that path can overtake or trail other rows of the same key.
                 .immediateTableUpdate(true)
@@ -147,13 +163,19 @@ public final class ChangelogJob {
         }
     }
 
-    static void configureCheckpointing(StreamExecutionEnvironment env, ChangelogJobOptions options) {
+    /** The checkpoint settings that belong to the job, not the cluster: set on MSF too. */
+    static void configureJobCheckpointing(StreamExecutionEnvironment env, ChangelogJobOptions options) {
         // While the source reports a backlog (BacklogReportingSource), checkpoints come at this longer interval:
         // fewer, larger commits while catching up, and no checkpoint racing the timeout.
         org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
         conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTING_INTERVAL_DURING_BACKLOG,
                 options.checkpointIntervalDuringBacklog);
         env.configure(conf);
+        env.getCheckpointConfig().setTolerableCheckpointFailureNumber(options.tolerableCheckpointFailures);
+    }
+
+    static void configureCheckpointing(StreamExecutionEnvironment env, ChangelogJobOptions options) {
+        configureJobCheckpointing(env, options);
         env.setParallelism(options.parallelism);
         env.enableCheckpointing(options.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
         CheckpointConfig cc = env.getCheckpointConfig();
@@ -165,7 +187,6 @@ public final class ChangelogJob {
         cc.setMinPauseBetweenCheckpoints(Math.min(options.minPauseBetweenCheckpoints.toMillis(),
                 options.checkpointInterval.toMillis() / 2));
         cc.setCheckpointTimeout(options.checkpointTimeout.toMillis());
-        cc.setTolerableCheckpointFailureNumber(options.tolerableCheckpointFailures);
         env.setStateBackend(stateBackend());
     }
 
