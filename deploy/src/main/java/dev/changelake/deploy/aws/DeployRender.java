@@ -154,7 +154,10 @@ public final class DeployRender {
         String encoding = text(tree, "source", "encoding");
         if ("avro".equalsIgnoreCase(encoding)) {
             problems.add("source.encoding: avro keeps writer schemas in a file store MSK Connect and MSF do not share; "
-                    + "use json or json_without_schemas");
+                    + "use json");
+        } else if ("json_without_schemas".equalsIgnoreCase(encoding)) {
+            problems.add("source.encoding: json_without_schemas makes the job read the source's information_schema, "
+                    + "with the database password, which only Debezium gets (from Secrets Manager); use json");
         }
         String password = text(tree, "source", "database", "password");
         if (password != null && !password.startsWith("${env:")) {

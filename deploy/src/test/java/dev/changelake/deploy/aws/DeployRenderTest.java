@@ -57,6 +57,11 @@ class DeployRenderTest {
                 .isDirectoryContaining(p -> p.endsWith("base-parameters.json"))
                 .isDirectoryContaining(p -> p.endsWith("pipeline-parameters.json"))
                 .isDirectoryContaining(p -> p.endsWith("changelake-pipeline.yaml"));
+        // check --properties accepts the runtime properties, application group included
+        StringWriter checked = new StringWriter();
+        assertThat(new CommandLine(new ChangelakeCli()).setOut(new PrintWriter(checked)).setErr(new PrintWriter(checked))
+                .execute("check", "--properties", dir.resolve("out/application-properties.json").toString()))
+                .as(checked.toString()).isZero();
     }
 
     @Test
@@ -140,6 +145,8 @@ class DeployRenderTest {
     void whatTheStacksCannotServeIsRefusedNamingTheKey() throws Exception {
         assertThatThrownBy(() -> render(variant("security: iam", "security: plaintext")))
                 .hasMessageContaining("source.kafka.security: 'plaintext'");
+        assertThatThrownBy(() -> render(variant("databases: [shop]", "databases: [shop]\n  encoding: json_without_schemas")))
+                .hasMessageContaining("source.encoding: json_without_schemas");
         assertThatThrownBy(() -> render(variant("type: glue", "type: jdbc")))
                 .hasMessageContaining("lake.catalog.type: the stacks register tables in the Glue Data Catalog");
         assertThatThrownBy(() -> render(variant("user: changelake_cdc ", "user: changelake_cdc\n    password: hunter2 ")))

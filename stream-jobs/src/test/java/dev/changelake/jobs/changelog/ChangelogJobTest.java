@@ -66,6 +66,15 @@ class ChangelogJobTest {
     }
 
     @Test
+    void tableResolverConnectsWithTheClustersSecuritySettings(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        ChangelogJobOptions options = mirroring(dir).toBuilder()
+                .kafkaProperties(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "AWS_MSK_IAM")).build();
+
+        assertThat(TableResolver.consumerProperties(options)).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "AWS_MSK_IAM").containsEntry("bootstrap.servers", "127.0.0.1:9");
+    }
+
+    @Test
     void startIsRefusedWhenACleaningRuleDoesNotFitTheTablesColumns() {
         TableOptions entry = new TableOptions(ORDERS, null, null, null, PartitionTransforms.parse(List.of()), Map.of(),
                 SchemaEvolution.EVOLVE, CleaningRules.of("stauts <> 'TEST'", Map.of(), List.of()));
