@@ -50,6 +50,7 @@ public final class DeployRender {
     /** On a Connect worker of your own, with Kafka's EnvVarConfigProvider as {@code env}. */
     static final String LOCAL_PASSWORD_VARIABLE = "CHANGELAKE_DB_PASSWORD";
     static final String DEFAULT_SECRET_NAME = "changelake/source-db";
+    static final int MSF_MAX = 50;
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -104,12 +105,27 @@ public final class DeployRender {
             throw new ConfigException(name + " (for deploy render " + target.name().toLowerCase(Locale.ROOT) + ")", problems);
         }
 
-        Map<String, String> files = new LinkedHashMap<>();
         Map<String, Properties> groups = new LinkedHashMap<>();
         Properties application = new Properties();
         application.setProperty(ApplicationProperties.JOB, "changelog");
         groups.put(ApplicationProperties.GROUP, application);
         groups.putAll(PropertyGroups.fromTree(jobTree));
+        if (target == Target.AWS) {
+            // MSF's API takes at most 50 property groups, each of at most 50 properties
+            if (groups.size() > MSF_MAX) {
+                problems.add("the configuration makes " + groups.size() + " property groups (one per tables entry among "
+                        + "them); MSF takes at most " + MSF_MAX + ": merge tables entries, e.g. with a regex");
+            }
+            groups.forEach((id, p) -> {
+                if (p.size() > MSF_MAX) {
+                    problems.add("property group '" + id + "' has " + p.size() + " properties; MSF takes at most " + MSF_MAX);
+                }
+            });
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(name + " (for deploy render aws)", problems);
+        }
+        Map<String, String> files = new LinkedHashMap<>();
         files.put(APPLICATION_PROPERTIES, json(propertyGroupsJson(groups)));
 
         Map<String, String> connector = new LinkedHashMap<>(DebeziumConnectorConfig.render(pipeline.captureOptions()));

@@ -160,6 +160,18 @@ class DeployRenderTest {
     }
 
     @Test
+    void moreTablesEntriesThanMsfTakesPropertyGroupsIsRefused() throws Exception {
+        StringBuilder entries = new StringBuilder("tables:\n");
+        for (int i = 0; i < 45; i++) {
+            entries.append("  - {name: shop.t").append(i).append(", namespace: shop_mirror}\n");
+        }
+        Path many = variant("lake:\n", entries + "lake:\n");
+
+        assertThatThrownBy(() -> render(many)).hasMessageContaining("property groups (one per tables entry among them); "
+                + "MSF takes at most 50");
+    }
+
+    @Test
     void ownClusterTargetKeepsReferencesAndWritesNoStackFiles() throws Exception {
         Path own = variant("type: glue", "type: jdbc\n    properties: {uri: 'jdbc:sqlite:/var/lib/changelake/catalog.db'}");
         String yaml = Files.readString(own).replace("user: changelake_cdc ", "user: changelake_cdc\n    password: '${env:DB_PASSWORD}' ");

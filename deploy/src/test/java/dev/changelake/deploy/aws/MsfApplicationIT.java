@@ -108,6 +108,8 @@ class MsfApplicationIT {
             assertThat(deadLetterValues()).contains("not a Debezium envelope");
         } finally {
             stop(app);
+            // kept for reading after a failure: the temporary directory goes with the test
+            Files.copy(log, Path.of("target/msf-application-it.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
 
         String logText = Files.readString(log);

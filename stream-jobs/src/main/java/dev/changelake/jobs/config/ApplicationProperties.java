@@ -56,7 +56,8 @@ public final class ApplicationProperties {
     }
 
     private static List<String> names() {
-        return java.util.Arrays.stream(Job.values()).map(j -> j.name().toLowerCase(Locale.ROOT)).toList();
+        return java.util.Arrays.stream(Job.values()).map(j -> j.name().toLowerCase(Locale.ROOT))
+                .collect(java.util.stream.Collectors.toList()); // Java 11 API: this class is in the MSF jar
     }
 
     public Job job() {
