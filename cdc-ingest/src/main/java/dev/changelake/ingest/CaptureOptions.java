@@ -43,6 +43,7 @@ public final class CaptureOptions {
     final URI avroSchemaStore;
     final GlueSchemaRegistryOptions glueSchemaRegistry;
     final Map<String, String> connectorProperties;
+    final Map<String, String> kafkaClientProperties;
 
     private CaptureOptions(Builder b) {
         this.flavour = Objects.requireNonNull(b.flavour, "flavour");
@@ -59,6 +60,7 @@ public final class CaptureOptions {
         this.avroSchemaStore = b.avroSchemaStore;
         this.glueSchemaRegistry = b.glueSchemaRegistry;
         this.connectorProperties = Map.copyOf(b.connectorProperties);
+        this.kafkaClientProperties = Map.copyOf(b.kafkaClientProperties);
         if (encoding == Encoding.AVRO && (avroSchemaStore == null) == (glueSchemaRegistry == null)) {
             throw new IllegalArgumentException("encoding AVRO needs exactly one place for writer schemas: a schema store "
                     + "(avroSchemaStore, file:///<directory>) or the Glue Schema Registry (glueSchemaRegistry); got "
@@ -127,6 +129,7 @@ public final class CaptureOptions {
         private URI avroSchemaStore;
         private GlueSchemaRegistryOptions glueSchemaRegistry;
         private Map<String, String> connectorProperties = new LinkedHashMap<>();
+        private Map<String, String> kafkaClientProperties = new LinkedHashMap<>();
 
         public Builder flavour(Flavour v) { flavour = v; return this; }
         public Builder hostname(String v) { hostname = v; return this; }
@@ -156,6 +159,12 @@ public final class CaptureOptions {
          * modes) change what the job must decode: leave those alone.
          */
         public Builder connectorProperties(Map<String, String> v) { connectorProperties = new LinkedHashMap<>(v); return this; }
+
+        /**
+         * Kafka client properties (security: TLS, IAM) for the clients the connector opens itself, Debezium's schema
+         * history producer and consumer. The Connect worker's own clients are the worker's (or MSK Connect's) to set.
+         */
+        public Builder kafkaClientProperties(Map<String, String> v) { kafkaClientProperties = new LinkedHashMap<>(v); return this; }
 
         public CaptureOptions build() {
             return new CaptureOptions(this);

@@ -54,6 +54,11 @@ public final class DebeziumConnectorConfig {
         c.put("include.schema.changes", "false");
         c.put("schema.history.internal.kafka.bootstrap.servers", o.kafkaBootstrapServers);
         c.put("schema.history.internal.kafka.topic", o.topicPrefix + ".schema-history");
+        // The schema history clients are Debezium's own, not the worker's: they need the cluster's security settings.
+        o.kafkaClientProperties.forEach((k, v) -> {
+            c.put("schema.history.internal.producer." + k, v);
+            c.put("schema.history.internal.consumer." + k, v);
+        });
         c.putAll(ConverterConfig.render(o)); // key/value converters of the encoding (JSON or Avro)
         // Connect creates the change topics with these settings (the broker's defaults would give one partition).
         c.put("topic.creation.default.partitions", String.valueOf(o.topicPartitions));

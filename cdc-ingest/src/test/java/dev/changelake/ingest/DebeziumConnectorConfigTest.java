@@ -41,6 +41,19 @@ class DebeziumConnectorConfigTest {
     }
 
     @Test
+    void kafkaSecuritySettingsReachTheSchemaHistoryClientsOnly() {
+        Map<String, String> plain = DebeziumConnectorConfig.render(options().build());
+        Map<String, String> iam = DebeziumConnectorConfig.render(options().kafkaClientProperties(Map.of(
+                "security.protocol", "SASL_SSL", "sasl.mechanism", "AWS_MSK_IAM")).build());
+
+        assertThat(plain.keySet()).noneMatch(k -> k.startsWith("schema.history.internal.producer.")
+                || k.startsWith("schema.history.internal.consumer."));
+        assertThat(iam).containsEntry("schema.history.internal.producer.security.protocol", "SASL_SSL")
+                .containsEntry("schema.history.internal.consumer.sasl.mechanism", "AWS_MSK_IAM")
+                .doesNotContainKey("security.protocol"); // the worker's own clients are the worker's (MSK Connect's)
+    }
+
+    @Test
     void optionsForLosslessValuesAreSet() {
         Map<String, String> c = DebeziumConnectorConfig.render(options().flavour(CaptureOptions.Flavour.MARIADB).build());
 

@@ -1,5 +1,6 @@
 package dev.changelake.deploy.cli;
 
+import dev.changelake.jobs.config.ApplicationProperties;
 import dev.changelake.jobs.config.ConfigException;
 import dev.changelake.jobs.config.PipelineConfigLoader;
 import dev.changelake.jobs.config.PropertyGroups;
@@ -35,7 +36,9 @@ final class CheckCommand implements Callable<Integer> {
             if (config != null) {
                 new PipelineConfigLoader().load(config);
             } else {
-                new PipelineConfigLoader().load(properties.toString(), PropertyGroups.fromJsonFile(properties));
+                // the application group (which job runs) is the entry point's, not the pipeline's
+                new PipelineConfigLoader().load(properties.toString(), ApplicationProperties.split(properties.toString(),
+                        PropertyGroups.fromJsonFile(properties)).jobGroups());
             }
             spec.commandLine().getOut().println((config != null ? config : properties) + ": valid");
             return 0;

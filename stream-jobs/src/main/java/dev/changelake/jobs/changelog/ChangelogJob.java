@@ -57,9 +57,25 @@ public final class ChangelogJob {
      */
     public static void build(StreamExecutionEnvironment env, ChangelogJobOptions options, ChangeDecoder decoder,
             Map<TableId, TableSchema> known) {
+        build(env, options, decoder, known, false);
+    }
+
+    /**
+     * As {@link #build(StreamExecutionEnvironment, ChangelogJobOptions, ChangeDecoder, Map)}; with
+     * {@code runtimeOwnsCheckpointing} (Managed Service for Apache Flink) the job leaves parallelism, checkpoint
+     * interval, pause, timeout, storage, retention, unaligned checkpoints and the state backend to the runtime, which
+     * sets them from the application's configuration and refuses changes from the job.
+     */
+    public static void build(StreamExecutionEnvironment env, ChangelogJobOptions options, ChangeDecoder decoder,
+            Map<TableId, TableSchema> known, boolean runtimeOwnsCheckpointing) {
         checkTables(options, known);
         openCatalogOnce(options);
-        configureCheckpointing(env, options);
+        if (runtimeOwnsCheckpointing) {
+            configureJobCheckpointing(env, options);
+        } else {
+            configureCheckpointing(env, options);
+        }
+        int writeParallelism = runtimeOwnsCheckpointing && env.getParallelism() > 0 ? env.getParallelism() : options.parallelism;
 
         KafkaSourceBuilder<RawChange> source = KafkaSource.<RawChange>builder()
                 .setBootstrapServers(options.bootstrapServers())
@@ -105,7 +121,7 @@ public final class ChangelogJob {
                             : collapsed)
                     .generator(new LakeRecordGenerator(options))
                     .catalogLoader(LakeCatalogs.loader(options.catalog()))
-                    .writeParallelism(options.parallelism)
+                    .writeParallelism(writeParallelism)
                     // Schema changes are applied inline, before the row that needs them. Not through the sink's separate
                     // update operator: rows taking that path can overtake or trail other rows of the same key.
                     .immediateTableUpdate(true)
@@ -218,6 +234,11 @@ public final class ChangelogJob {
             throw new IllegalArgumentException("the tables' configuration does not fit their columns:\n  - "
                     + String.join("\n  - ", problems));
         }
+    }
+
+    /** The checkpoint settings that belong to the job, not the cluster: set on MSF too. */
+    static void configureJobCheckpointing(StreamExecutionEnvironment env, ChangelogJobOptions options) {
+        Checkpointing.configureJobOwned(env, options.checkpointSettings());
     }
 
     static void configureCheckpointing(StreamExecutionEnvironment env, ChangelogJobOptions options) {

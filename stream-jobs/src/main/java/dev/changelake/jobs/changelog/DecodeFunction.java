@@ -43,6 +43,7 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
     private transient Catalog catalog;
     private transient MetricGroup deadLetterMetrics;
     private transient java.util.Map<String, Counter> deadLettersByReason;
+    private transient Counter deadLettersTotal;
     private transient Counter tablesNotMirrored;
     private transient Set<TableId> refusedTables;
     private transient java.util.Map<TableId, TableRoute> routes;
@@ -56,6 +57,9 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
     public void open(OpenContext openContext) {
         deadLetterMetrics = getRuntimeContext().getMetricGroup().addGroup("deadLetters");
         deadLettersByReason = new java.util.HashMap<>();
+        // Managed Service for Apache Flink sends only metrics in a "kinesisanalytics" group to CloudWatch: the total,
+        // for the stack's dead-letter alarm.
+        deadLettersTotal = getRuntimeContext().getMetricGroup().addGroup("kinesisanalytics").counter("deadLetters");
         tablesNotMirrored = getRuntimeContext().getMetricGroup().counter("changesOfTablesNotMirrored");
         refusedTables = new HashSet<>();
         routes = new java.util.HashMap<>();
@@ -143,6 +147,7 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
 
     private void setAside(Context ctx, RawChange raw, String stage, String code, String reason) {
         deadLettersByReason.computeIfAbsent(code, deadLetterMetrics::counter).inc();
+        deadLettersTotal.inc();
         LOG.warn("dead letter ({}): {} at {}", code, reason, raw.where());
         ctx.output(DeadLetters.TAG, new DeadLetter(raw, stage, code, reason));
     }

@@ -115,12 +115,18 @@ public final class TableResolver {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
+        return new KafkaConsumer<>(consumerProperties(options));
+    }
+
+    /** Like every client of the job, with the cluster's security settings (TLS, MSK IAM). */
+    static Properties consumerProperties(ChangelogJobOptions options) {
         Properties p = new Properties();
+        p.putAll(options.kafkaProperties());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return new KafkaConsumer<>(p);
+        return p;
     }
 
 }

@@ -17,11 +17,7 @@ public final class Checkpointing {
 
     /** Exactly-once checkpoints on {@code settings}, retained on cancel, aligned, with RocksDB state. */
     public static void configure(StreamExecutionEnvironment env, CheckpointSettings settings, int parallelism) {
-        // While a source reports a backlog (BacklogReportingSource), checkpoints come at this longer interval:
-        // fewer, larger commits while catching up, and no checkpoint racing the timeout.
-        Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL_DURING_BACKLOG, settings.intervalDuringBacklog());
-        env.configure(conf);
+        configureJobOwned(env, settings);
         env.setParallelism(parallelism);
         env.enableCheckpointing(settings.interval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         CheckpointConfig cc = env.getCheckpointConfig();
@@ -32,8 +28,21 @@ public final class Checkpointing {
         cc.enableUnalignedCheckpoints(false);
         cc.setMinPauseBetweenCheckpoints(Math.min(settings.minPause().toMillis(), settings.interval().toMillis() / 2));
         cc.setCheckpointTimeout(settings.timeout().toMillis());
-        cc.setTolerableCheckpointFailureNumber(settings.tolerableFailures());
         env.setStateBackend(stateBackend());
+    }
+
+    /**
+     * Only the settings that belong to the job, not the cluster: on Managed Service for Apache Flink the runtime
+     * owns interval, pause, timeout, storage, retention, unaligned checkpoints and the state backend, and refuses
+     * changes to them from the job.
+     */
+    public static void configureJobOwned(StreamExecutionEnvironment env, CheckpointSettings settings) {
+        // While a source reports a backlog (BacklogReportingSource), checkpoints come at this longer interval:
+        // fewer, larger commits while catching up, and no checkpoint racing the timeout.
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL_DURING_BACKLOG, settings.intervalDuringBacklog());
+        env.configure(conf);
+        env.getCheckpointConfig().setTolerableCheckpointFailureNumber(settings.tolerableFailures());
     }
 
     /**

@@ -8,7 +8,7 @@ public final class ConfigException extends Exception {
 
     private final List<String> problems;
 
-    ConfigException(String file, List<String> problems) {
+    public ConfigException(String file, List<String> problems) {
         super(file + " is not a valid pipeline configuration:\n  - " + String.join("\n  - ", problems));
         this.problems = List.copyOf(problems);
     }

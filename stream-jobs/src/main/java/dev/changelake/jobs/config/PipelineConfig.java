@@ -86,6 +86,11 @@ public final class PipelineConfig {
         public String bootstrapServers;
         @JsonPropertyDescription("Consumer group of the job; offsets are committed to it on each checkpoint, for monitoring.")
         public String groupId = ChangelogJobOptions.DEFAULT_GROUP_ID;
+        @JsonPropertyDescription("How every Kafka client authenticates and encrypts: plaintext, tls (TLS, e.g. MSK port "
+                + "9094) or iam (TLS + AWS IAM, MSK port 9098; no secret: the role the client runs as signs); for the "
+                + "job and for Debezium's schema history clients. properties may add to or override what it sets.")
+        @OneOf(enumType = KafkaSecurity.class)
+        public String security = "plaintext";
         @JsonPropertyDescription("Extra Kafka client properties for every client of the job (source and dead letters), "
                 + "e.g. security.protocol: SSL, ssl.truststore.location; ${env:NAME} is resolved in values.")
         public Map<String, String> properties = new LinkedHashMap<>();

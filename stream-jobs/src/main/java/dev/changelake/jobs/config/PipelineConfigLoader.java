@@ -45,7 +45,7 @@ public final class PipelineConfigLoader {
     }
 
     /** @param environment looks up {@code ${env:NAME}} references */
-    PipelineConfigLoader(Function<String, String> environment) {
+    public PipelineConfigLoader(Function<String, String> environment) {
         this.environment = environment;
     }
 
@@ -145,6 +145,10 @@ public final class PipelineConfigLoader {
         }
         Duration discovery = duration(problems, "source.kafka.topic-discovery-interval", c.source.kafka.topicDiscoveryInterval);
         Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+        KafkaSecurity security = oneOf(problems, "source.kafka.security", c.source.kafka.security, KafkaSecurity.class);
+        if (security != null) {
+            kafkaProperties.putAll(security.clientProperties()); // the explicit properties below win
+        }
         c.source.kafka.properties.forEach((k, v) -> kafkaProperties.put(k, resolve(problems, "source.kafka.properties." + k, v)));
         if (c.deadLetters.maxRecordBytes < 1024) {
             problems.add("dead-letters.max-record-bytes: " + c.deadLetters.maxRecordBytes + " is below 1024 bytes");

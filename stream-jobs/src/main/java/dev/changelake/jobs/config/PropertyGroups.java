@@ -176,6 +176,54 @@ public final class PropertyGroups {
         return (ObjectNode) tree;
     }
 
+    /**
+     * The inverse of {@link #toTree}: a {@code pipeline.yaml} tree as property groups. Each value goes in the group of
+     * its first two path segments ({@code source.kafka}, {@code tables.0}, {@code job}), keeping groups small (MSF
+     * limits properties per group); the rest of the path is the key, with a name that holds a dot or a bracket in
+     * brackets. Nulls are left out. {@code toTree(fromTree(t))} binds to the same configuration as {@code t}.
+     */
+    public static Map<String, Properties> fromTree(JsonNode tree) {
+        Map<String, Properties> groups = new TreeMap<>();
+        flatten(tree, new ArrayList<>(), groups);
+        return groups;
+    }
+
+    private static void flatten(JsonNode node, List<String> path, Map<String, Properties> groups) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return;
+        }
+        if (node.isValueNode()) {
+            if (path.size() < 2) {
+                throw new IllegalArgumentException("a value at the top level; property groups need sections (maps or "
+                        + "lists) there");
+            }
+            int split = Math.min(2, path.size() - 1);
+            String group = String.join(".", path.subList(0, split)).replace(".[", "[");
+            String key = String.join(".", path.subList(split, path.size()));
+            groups.computeIfAbsent(group, g -> new Properties()).setProperty(key.replace(".[", "["), node.asText());
+            return;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                path.add(String.valueOf(i));
+                flatten(node.get(i), path, groups);
+                path.remove(path.size() - 1);
+            }
+            return;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String name = field.getKey();
+            if (name.contains("]") || name.isEmpty()) {
+                throw new IllegalArgumentException("key '" + name + "' cannot be written as a property path");
+            }
+            boolean bracketed = name.contains(".") || name.contains("[");
+            path.add(bracketed ? "[" + name + "]" : name);
+            flatten(field.getValue(), path, groups);
+            path.remove(path.size() - 1);
+        }
+    }
+
     /** {@code a.b[0].c}, {@code a.b.0.c} → a, b, 0, c (Integers are list indexes); {@code a[x.y]} → a, "x.y". */
     private static List<Object> segments(String path, String what) {
         List<Object> segments = new ArrayList<>();

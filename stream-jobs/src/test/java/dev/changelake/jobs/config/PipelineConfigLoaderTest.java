@@ -52,11 +52,43 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void iamSecurityReachesEveryKafkaClientAndExplicitPropertiesWin() throws Exception {
+        String iam = VALID.replace("kafka: {bootstrap-servers: 'b-1:9092'}",
+                "kafka: {bootstrap-servers: 'b-1:9098', security: iam, properties: {ssl.endpoint.identification.algorithm: https, sasl.mechanism: AWS_MSK_IAM_X}}");
+
+        Pipeline p = loader.load(write(iam));
+
+        assertThat(p.jobOptions().kafkaProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.jaas.config", "software.amazon.msk.auth.iam.IAMLoginModule required;")
+                .containsEntry("sasl.client.callback.handler.class", "software.amazon.msk.auth.iam.IAMClientCallbackHandler")
+                .containsEntry("ssl.endpoint.identification.algorithm", "https")
+                .containsEntry("sasl.mechanism", "AWS_MSK_IAM_X");
+        Map<String, String> connector = dev.changelake.ingest.DebeziumConnectorConfig.render(p.captureOptions());
+        assertThat(connector)
+                .containsEntry("schema.history.internal.producer.security.protocol", "SASL_SSL")
+                .containsEntry("schema.history.internal.consumer.security.protocol", "SASL_SSL")
+                .containsEntry("schema.history.internal.consumer.sasl.client.callback.handler.class",
+                        "software.amazon.msk.auth.iam.IAMClientCallbackHandler");
+    }
+
+    @Test
+    void tlsSecurityAndUnknownSecurityNamed() throws Exception {
+        Pipeline tls = loader.load(write(VALID.replace("bootstrap-servers: 'b-1:9092'", "bootstrap-servers: 'b-1:9094', security: tls")));
+        assertThat(tls.jobOptions().kafkaProperties()).containsExactlyEntriesOf(Map.of("security.protocol", "SSL"));
+        assertThat(loader.load(write(VALID)).jobOptions().kafkaProperties()).isEmpty();
+
+        assertThatThrownBy(() -> loader.load(write(VALID.replace("bootstrap-servers: 'b-1:9092'", "bootstrap-servers: 'b-1:9092', security: sasl"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("source.kafka.security: 'sasl' is not one of plaintext, tls, iam");
+    }
+
+    @Test
     void unknownKeyIsRefusedWithItsPathAndTheAcceptedKeys() throws Exception {
         String typo = VALID.replace("bootstrap-servers:", "bootstrap-server:");
         assertThatThrownBy(() -> loader.load(write(typo)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("source.kafka.bootstrap-server: unknown key; accepted here: bootstrap-servers, group-id, properties, topic-discovery-interval");
+                .hasMessageContaining("source.kafka.bootstrap-server: unknown key; accepted here: bootstrap-servers, group-id, properties, security, topic-discovery-interval");
     }
 
     @Test

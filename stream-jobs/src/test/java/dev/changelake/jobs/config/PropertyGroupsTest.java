@@ -106,6 +106,32 @@ class PropertyGroupsTest {
     }
 
     @Test
+    void treeWrittenAsGroupsReadsBackAsTheSameTree() throws Exception {
+        String yaml = String.join("\n",
+                "source:",
+                "  database: {hostname: db.internal, port: 3306}",
+                "  kafka: {bootstrap-servers: 'b-1:9098', properties: {ssl.truststore.type: PKCS12}}",
+                "  databases: [shop, crm]",
+                "tables:",
+                "  - name: shop.orders",
+                "    columns: {email: 'lower(email)'}",
+                "    partition-by: ['bucket(16, id)']",
+                "  - regex: 'shop\\.order_.*'",
+                "lake:",
+                "  catalog: {type: glue, properties: {glue.skip-name-validation: 'true'}}",
+                "job: {parallelism: 2}",
+                "");
+        JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+
+        Map<String, Properties> groups = PropertyGroups.fromTree(tree);
+
+        assertThat(PropertyGroups.toTree(groups)).isEqualTo(scalarsAsText(tree));
+        assertThat(groups).containsKeys("source.database", "source.kafka", "source.databases", "tables.0", "tables.1", "lake.catalog", "job");
+        assertThat(groups.get("source.kafka").getProperty("properties[ssl.truststore.type]")).isEqualTo("PKCS12");
+        assertThat(groups.get("tables.0").getProperty("partition-by.0")).isEqualTo("bucket(16, id)");
+    }
+
+    @Test
     void stringValuesBindToTypedFields() throws Exception {
         ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
