@@ -40,6 +40,11 @@ import org.apache.hadoop.conf.Configuration;
 public final class DeltaSink implements Sink<ChangeRecord>, SupportsCommitter<DeltaCommittable>,
         SupportsWriterState<ChangeRecord, Long>, SupportsPreCommitTopology<DeltaCommittable, DeltaCommittable> {
     private static final long serialVersionUID = 1L;
+    /**
+     * Test hook, for proving recovery: while this system property (of the JVM running the committer) is a positive
+     * number, a commit fails after its files are written and before anything is committed, counting it down.
+     */
+    public static final String FAIL_BEFORE_COMMIT_PROPERTY = "changelake.test.delta.fail-before-commit";
 
     /** Where and how one source table is kept in Delta. */
     public static final class Target implements Serializable {

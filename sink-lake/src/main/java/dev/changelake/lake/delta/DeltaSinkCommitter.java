@@ -21,11 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DeltaSinkCommitter implements Committer<DeltaCommittable> {
     private static final Logger LOG = LoggerFactory.getLogger(DeltaSinkCommitter.class);
-    /**
-     * Test hook, for proving recovery: while this system property is a positive number, a commit fails after its
-     * files are written and before anything is committed, and the number is decremented.
-     */
-    static final String FAIL_BEFORE_COMMIT = "changelake.test.delta.fail-before-commit";
+    private static final String FAIL_BEFORE_COMMIT = DeltaSink.FAIL_BEFORE_COMMIT_PROPERTY;
 
     private final DeltaSink sink;
     private final Engine engine;
