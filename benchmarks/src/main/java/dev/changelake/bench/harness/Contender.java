@@ -1,5 +1,7 @@
 package dev.changelake.bench.harness;
 
+import dev.changelake.jobs.changelog.LakeFormat;
+
 import dev.changelake.jobs.changelog.ChangelogJob;
 import dev.changelake.jobs.changelog.ChangelogJobOptions;
 import dev.changelake.jobs.source.RawChange;
@@ -52,6 +54,11 @@ abstract class Contender {
             this.checkpointRoot = checkpointRoot;
         }
 
+        /** Hadoop settings of the Delta tables (S3A on the catalog's S3 server). */
+        java.util.Map<String, String> deltaHadoopConf() {
+            return dev.changelake.lake.delta.DeltaOptions.defaults(catalog).hadoopConf(catalog);
+        }
+
         String checkpointDir(String run) {
             return checkpointRoot.resolve(run + "/").toString();
         }
@@ -73,6 +80,16 @@ abstract class Contender {
     /** The lake table the run writes, none for C1. */
     abstract Optional<TableIdentifier> lakeTable(int pair);
 
+    /** The Delta table the run writes, if it writes one. */
+    Optional<String> deltaTable(Setup setup, int pair) {
+        return Optional.empty();
+    }
+
+    /** The transaction app id of a Delta run's commits. */
+    String deltaAppId(int pair) {
+        return "changelake:" + run(pair); // ChangelogJobOptions.deltaSinkId with the run as group id
+    }
+
     /** Adds the run's job to {@code env}. */
     abstract void build(StreamExecutionEnvironment env, Setup setup, int pair) throws Exception;
 
@@ -90,18 +107,33 @@ abstract class Contender {
         private final String topicPrefix;
         private final String database;
         private final String table;
+        private final LakeFormat format;
 
         Ours(Encoding encoding, String topicPrefix, String database, String table) {
-            super("ours-" + encoding.name().toLowerCase(java.util.Locale.ROOT), topicPrefix + "." + database + "." + table);
+            this(encoding, topicPrefix, database, table, LakeFormat.ICEBERG);
+        }
+
+        /** With {@code LakeFormat.DELTA}: "ours-delta", the same job writing a Delta table (JSON topic). */
+        Ours(Encoding encoding, String topicPrefix, String database, String table, LakeFormat format) {
+            super(format == LakeFormat.DELTA ? "ours-delta" : "ours-" + encoding.name().toLowerCase(java.util.Locale.ROOT),
+                    topicPrefix + "." + database + "." + table);
             this.encoding = encoding;
             this.topicPrefix = topicPrefix;
             this.database = database;
             this.table = table;
+            this.format = format;
         }
 
         @Override
         Optional<TableIdentifier> lakeTable(int pair) {
-            return Optional.of(TableIdentifier.of(run(pair), table));
+            return format.iceberg() ? Optional.of(TableIdentifier.of(run(pair), table)) : Optional.empty();
+        }
+
+        @Override
+        Optional<String> deltaTable(Setup setup, int pair) {
+            return format.delta()
+                    ? Optional.of(dev.changelake.lake.delta.DeltaOptions.defaults(setup.catalog).tablePath(run(pair), table))
+                    : Optional.empty();
         }
 
         @Override
@@ -117,6 +149,7 @@ abstract class Contender {
                     .checkpointDir(setup.checkpointDir(run(pair)))
                     .parallelism(setup.parallelism)
                     .deadLetterTopic("dead-letters-" + run(pair))
+                    .defaultFormat(format)
                     .build();
             ChangelogJob.build(env, options, ChangeDecoders.forEncoding(encoding, setup.schemaStore), Map.of());
         }

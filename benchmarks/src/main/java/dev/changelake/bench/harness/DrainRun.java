@@ -44,6 +44,9 @@ final class DrainRun {
         final long rowsWritten;
         final long snapshots;
         final Optional<TableIdentifier> lakeTable;
+        /** For a Delta run: its table's path, and the files each of its commits removed (rewrote), in commit order. */
+        Optional<String> deltaTable = Optional.empty();
+        List<Integer> filesRewrittenPerCommit = List.of();
 
         Result(String contender, int pair, long startMillis, long endMillis, long envelopes, List<long[]> samples,
                 List<JsonNode> checkpoints, long failedCheckpoints, long restarts, long rowsWritten, long snapshots,
@@ -103,25 +106,36 @@ final class DrainRun {
         long endMillis;
         long rowsWritten = -1;
         long snapshots = 0;
-        if (contender.lakeTable(pair).isEmpty()) {
+        List<DeltaCommits.Commit> deltaCommits = null;
+        Optional<String> deltaTable = contender.deltaTable(setup, pair);
+        if (deltaTable.isPresent()) {
+            // As for Iceberg below, then the newest Delta commit of an earlier checkpoint (the log records each
+            // commit's checkpoint id).
+            JsonNode later = awaitCheckpointAfterDrain(job, start, samples, deadline, run, contender.topic, end);
+            long upTo = later.path("id").asLong() - 1;
+            deltaCommits = DeltaCommits.read(setup.deltaHadoopConf(), deltaTable.get(), contender.deltaAppId(pair));
+            DeltaCommits.Commit last = null;
+            rowsWritten = 0;
+            for (DeltaCommits.Commit c : deltaCommits) {
+                if (c.checkpointId >= 0 && c.checkpointId <= upTo) {
+                    last = c;
+                }
+                rowsWritten += c.rowsAdded;
+                snapshots++;
+            }
+            if (last == null) {
+                throw new IllegalStateException(contender.name + " committed nothing to " + deltaTable.get());
+            }
+            endMillis = last.timestampMillis;
+        } else if (contender.lakeTable(pair).isEmpty()) {
             // C1 writes nothing: it is done when its source has emitted every record (tombstones included)
             while (samples.isEmpty() || samples.get(samples.size() - 1)[1] < end) {
                 sample(job, start, samples, deadline);
             }
             endMillis = start + samples.get(samples.size() - 1)[0];
         } else {
-            // 1. until the group has committed the topic's end: a checkpoint after the last record has completed
-            while (W1Topics.committedOffsets(admin, run, contender.topic) < end) {
-                sample(job, start, samples, deadline);
-            }
-            long seen = System.currentTimeMillis();
-            // 2. until a checkpoint triggered after that completes: every lake commit before it is then done, and it
-            // commits nothing new. (Flink's REST statistics can lag a few seconds; triggers after `seen` cannot be stale.)
-            JsonNode later;
-            while ((later = rest.checkpoints(job).path("latest").path("completed")).path("trigger_timestamp").asLong() <= seen) {
-                sample(job, start, samples, deadline);
-            }
-            // 3. the lake commit that holds the last record: the newest one of an earlier checkpoint
+            JsonNode later = awaitCheckpointAfterDrain(job, start, samples, deadline, run, contender.topic, end);
+            // the lake commit that holds the last record: the newest one of an earlier checkpoint
             TableIdentifier id = contender.lakeTable(pair).get();
             Table table = catalog.loadTable(id);
             Snapshot commit = lastCommitUpTo(table, later.path("id").asLong() - 1);
@@ -146,10 +160,36 @@ final class DrainRun {
         flink.cancel(job);
         Result r = new Result(contender.name, pair, start, endMillis, envelopes, samples, history,
                 stats.path("counts").path("failed").asLong(), restarts, rowsWritten, snapshots, contender.lakeTable(pair));
+        if (deltaCommits != null) {
+            r.deltaTable = deltaTable;
+            List<Integer> rewritten = new ArrayList<>();
+            deltaCommits.stream().filter(c -> c.checkpointId >= 0).forEach(c -> rewritten.add(c.filesRemoved));
+            r.filesRewrittenPerCommit = rewritten;
+            log.printf("  %-9s pair %d: files rewritten per Delta commit %s%n", contender.name, pair, rewritten);
+        }
         log.printf("  %-9s pair %d: %,d events in %.1f s = %,.0f events/s; %d checkpoints (%d failed), %d restarts%s%n",
                 contender.name, pair, envelopes, r.seconds(), r.eventsPerSecond(), history.size(), r.failedCheckpoints,
                 restarts, rowsWritten < 0 ? "" : String.format(", %,d lake rows written in %d snapshots", rowsWritten, snapshots));
         return r;
+    }
+
+    /**
+     * 1. Until the group has committed the topic's end: a checkpoint after the last record has completed. 2. Until a
+     * checkpoint triggered after that completes: every lake commit before it is then done, and it commits nothing
+     * new. (Flink's REST statistics can lag a few seconds; triggers after that moment cannot be stale.) Returns that
+     * checkpoint's statistics.
+     */
+    private JsonNode awaitCheckpointAfterDrain(JobID job, long start, List<long[]> samples, long deadline, String run,
+            String topic, long end) throws Exception {
+        while (W1Topics.committedOffsets(admin, run, topic) < end) {
+            sample(job, start, samples, deadline);
+        }
+        long seen = System.currentTimeMillis();
+        JsonNode later;
+        while ((later = rest.checkpoints(job).path("latest").path("completed")).path("trigger_timestamp").asLong() <= seen) {
+            sample(job, start, samples, deadline);
+        }
+        return later;
     }
 
     /** The newest snapshot a Flink job committed for checkpoint {@code checkpoint} or an earlier one, or null. */

@@ -49,8 +49,8 @@ final class W1Command implements Callable<Integer> {
     @Option(names = "--pairs", description = "rounds of (ours JSON, B1, C1, ours Avro), order alternating; default ${DEFAULT-VALUE}")
     int pairs = 3;
 
-    @Option(names = "--contenders", split = ",", description = "which of ours-json, B1, C1, ours-avro to run; default all")
-    List<String> only = List.of("ours-json", "B1", "C1", "ours-avro");
+    @Option(names = "--contenders", split = ",", description = "which of ours-json, B1, C1, ours-avro, ours-delta to run; default all")
+    List<String> only = List.of("ours-json", "B1", "C1", "ours-avro", "ours-delta");
 
     @Option(names = "--seed", description = "the generator's seed; default ${DEFAULT-VALUE}")
     long seed = 1;
@@ -147,6 +147,16 @@ final class W1Command implements Callable<Integer> {
                         }
                         drop(catalog, r.lakeTable.get());
                     }
+                    if (r.deltaTable.isPresent()) {
+                        LakeCheck.Outcome outcome = LakeCheck.checkDelta(
+                                dev.changelake.lake.delta.DeltaOptions.defaults(catalogOptions).engine(catalogOptions),
+                                r.deltaTable.get(), w1.generator, seed);
+                        log.printf("  %-9s pair %d: Delta table %s%n", c.name, pair, outcome);
+                        report.verified.put(r, outcome.ok() ? "OK" : "DIFFERS");
+                        if (!outcome.ok()) {
+                            report.notes.add(c.name + " pair " + pair + ": " + outcome);
+                        }
+                    }
                 }
                 measures(report, w1);
                 save(report, file, command); // a session cut short keeps what was measured
@@ -191,7 +201,9 @@ final class W1Command implements Callable<Integer> {
                 new Contender.Ours(Encoding.JSON, topics.json.topicPrefix, config.database, config.table),
                 new Contender.BaselineSql(topics.json.topic(), config.table),
                 new Contender.DecodeOnly(Encoding.JSON, topics.json.topic()),
-                new Contender.Ours(Encoding.AVRO, topics.avro.topicPrefix, config.database, config.table))
+                new Contender.Ours(Encoding.AVRO, topics.avro.topicPrefix, config.database, config.table),
+                new Contender.Ours(Encoding.JSON, topics.json.topicPrefix, config.database, config.table,
+                        dev.changelake.jobs.changelog.LakeFormat.DELTA))
                 .stream().filter(c -> only.contains(c.name)).toList();
     }
 
@@ -220,6 +232,15 @@ final class W1Command implements Callable<Integer> {
         report.measures.put("P4", String.format(Locale.ROOT, "%.3f rows/event (lake rows in data and delete files per "
                 + "envelope, ours JSON; target <= 0.6: %s; B1 %.3f)", p4, p4 <= 0.6 ? "met" : "MISSED", p4b1));
         report.measures.put("P6", P6.of(report.runsOf("ours-json"), checkpointInterval));
+        if (!report.runsOf("ours-delta").isEmpty() && !report.runsOf("ours-json").isEmpty()) {
+            double delta = report.medianRatio("ours-delta", "ours-json");
+            List<Integer> rewritten = new ArrayList<>();
+            report.runsOf("ours-delta").forEach(r -> rewritten.addAll(r.filesRewrittenPerCommit));
+            report.measures.put("Delta", String.format(Locale.ROOT, "%.2fx (ours Delta / ours Iceberg, JSON, median of "
+                    + "per-pair ratios; target >= 0.5x: %s; %.0f events/s); files rewritten per Delta commit: %s",
+                    delta, delta >= 0.5 ? "met" : "MISSED",
+                    report.medianOf("ours-delta", DrainRun.Result::eventsPerSecond), rewritten));
+        }
     }
 
     private static void drop(Catalog catalog, TableIdentifier table) {

@@ -34,10 +34,11 @@ class W1BenchSmokeIT {
                 .anyMatch(l -> l.matches("P3: \\d+% .*"))
                 .anyMatch(l -> l.matches("P4: \\d+\\.\\d+ rows/event .*"))
                 .anyMatch(l -> l.matches("P5: \\d+\\.\\d s p99, \\d+\\.\\d s p50 .*"))
-                .anyMatch(l -> l.matches("P6: \\d+ checkpoints .*"));
+                .anyMatch(l -> l.matches("P6: \\d+ checkpoints .*"))
+                .anyMatch(l -> l.matches("Delta: \\d+\\.\\d+x .*files rewritten per Delta commit: \\[.*\\]"));
         assertThat(lines.stream().filter(l -> l.endsWith("| OK |") || l.endsWith("| DIFFERS |")))
-                .as("one verified lake table per lake-writing run: ours JSON, B1, ours Avro")
-                .hasSize(3).allMatch(l -> l.endsWith("| OK |"));
+                .as("one verified lake table per lake-writing run: ours JSON, B1, ours Avro, ours Delta")
+                .hasSize(4).allMatch(l -> l.endsWith("| OK |"));
         byte[] png = Files.readAllBytes(results.resolveSibling(LocalDate.now() + "-w1.png"));
         assertThat(png).startsWith(0x89, 'P', 'N', 'G');
     }
