@@ -95,7 +95,8 @@ final class W1Command implements Callable<Integer> {
         PrintStream log = System.out;
         String command = "./bin/changelake bench w1 --rows " + rows + " --events " + events + " --pairs " + pairs
                 + (steadyDuration.isZero() ? " --steady-duration 0" : "") + (stateKeys == DedupeStateBench.P7_KEYS ? "" : " --state-keys " + stateKeys)
-                + (snapshotRows == null ? "" : " --snapshot-rows " + snapshotRows);
+                + (snapshotRows == null ? "" : " --snapshot-rows " + snapshotRows)
+                + (only.size() == 5 ? "" : " --contenders " + String.join(",", only));
         W1Config base = W1Config.builder().rows(rows).events(events).seed(seed).build();
         log.println("W1: " + base + "; " + pairs + " pairs; checkpoint interval " + checkpointInterval + ", parallelism " + parallelism);
         log.println("machine: " + machine());
