@@ -44,6 +44,7 @@ public final class CaptureOptions {
     final GlueSchemaRegistryOptions glueSchemaRegistry;
     final Map<String, String> connectorProperties;
     final Map<String, String> kafkaClientProperties;
+    final String signalTable;
 
     private CaptureOptions(Builder b) {
         this.flavour = Objects.requireNonNull(b.flavour, "flavour");
@@ -61,6 +62,11 @@ public final class CaptureOptions {
         this.glueSchemaRegistry = b.glueSchemaRegistry;
         this.connectorProperties = Map.copyOf(b.connectorProperties);
         this.kafkaClientProperties = Map.copyOf(b.kafkaClientProperties);
+        this.signalTable = b.signalTable;
+        if (signalTable != null && !signalTable.matches("[^.\\s]+\\.[^.\\s]+")) {
+            throw new IllegalArgumentException("signal table '" + signalTable + "' must be <database>.<table>, e.g. "
+                    + databases.get(0) + ".changelake_signal");
+        }
         if (encoding == Encoding.AVRO && (avroSchemaStore == null) == (glueSchemaRegistry == null)) {
             throw new IllegalArgumentException("encoding AVRO needs exactly one place for writer schemas: a schema store "
                     + "(avroSchemaStore, file:///<directory>) or the Glue Schema Registry (glueSchemaRegistry); got "
@@ -109,6 +115,14 @@ public final class CaptureOptions {
         return "jdbc:mariadb://" + hostname + ":" + port + "/";
     }
 
+    /**
+     * Debezium's signalling table as {@code <db>.<table>}, through which a table is snapshotted again
+     * ({@link CaptureRunner#requestSnapshot}); null when none is set.
+     */
+    public String signalTable() {
+        return signalTable;
+    }
+
     /** The topic Debezium writes changes of {@code database.table} to. */
     public String topicOf(String database, String table) {
         return topicPrefix + "." + database + "." + table;
@@ -130,6 +144,7 @@ public final class CaptureOptions {
         private GlueSchemaRegistryOptions glueSchemaRegistry;
         private Map<String, String> connectorProperties = new LinkedHashMap<>();
         private Map<String, String> kafkaClientProperties = new LinkedHashMap<>();
+        private String signalTable;
 
         public Builder flavour(Flavour v) { flavour = v; return this; }
         public Builder hostname(String v) { hostname = v; return this; }
@@ -165,6 +180,14 @@ public final class CaptureOptions {
          * history producer and consumer. The Connect worker's own clients are the worker's (or MSK Connect's) to set.
          */
         public Builder kafkaClientProperties(Map<String, String> v) { kafkaClientProperties = new LinkedHashMap<>(v); return this; }
+
+        /**
+         * Debezium's signalling table, {@code <db>.<table>}: the way to snapshot one table again without stopping the
+         * capture (an incremental snapshot), e.g. after the binlog was purged past the capture's position. The table
+         * must exist with Debezium's three columns (docs/operations.md) and the capture user must be able to insert
+         * into it; its own changes are kept out of the change topics.
+         */
+        public Builder signalTable(String v) { signalTable = v; return this; }
 
         public CaptureOptions build() {
             return new CaptureOptions(this);

@@ -32,6 +32,29 @@ final class ConnectRestClient {
         return r.statusCode() == 404 ? null : JSON.readTree(r.body());
     }
 
+    /** The connector's stored source offsets ({@code {"offsets": [{"partition": …, "offset": …}]}}). */
+    JsonNode offsets(String connector) throws IOException {
+        HttpResponse<String> r = call("GET", "/connectors/" + connector + "/offsets", null);
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException("Kafka Connect GET offsets of " + connector + " failed: HTTP " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    /** Stops the connector and its tasks but keeps it registered, as deleting its offsets requires (KIP-875). */
+    void stop(String connector) throws IOException {
+        send("PUT", "/connectors/" + connector + "/stop", null);
+    }
+
+    void resume(String connector) throws IOException {
+        send("PUT", "/connectors/" + connector + "/resume", null);
+    }
+
+    /** Forgets the stored source offsets of a stopped connector, so it starts as if new. */
+    void deleteOffsets(String connector) throws IOException {
+        send("DELETE", "/connectors/" + connector + "/offsets", null);
+    }
+
     void delete(String connector) throws IOException {
         HttpResponse<String> r = call("DELETE", "/connectors/" + connector, null);
         if (r.statusCode() != 404 && r.statusCode() / 100 != 2) {

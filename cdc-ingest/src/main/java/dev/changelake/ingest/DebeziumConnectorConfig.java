@@ -2,6 +2,7 @@ package dev.changelake.ingest;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The Debezium connector configuration, generated from {@link CaptureOptions}: the same map goes to MSK Connect in AWS
@@ -75,7 +76,30 @@ public final class DebeziumConnectorConfig {
         c.put("producer.override.compression.type", "lz4");
         c.put("producer.override.batch.size", String.valueOf(256 * 1024));
         c.put("producer.override.linger.ms", "20");
+        if (o.signalTable != null) {
+            signalling(c, o);
+        }
         c.putAll(o.connectorProperties); // the user's own properties win (CaptureOptions.Builder#connectorProperties)
         return c;
+    }
+
+    /**
+     * Debezium reads signals (e.g. {@code execute-snapshot}) from the binlog of its signalling table, so the table must
+     * be captured; it also writes the incremental snapshot's watermarks there. Its change records are of no use to
+     * the lake: Kafka Connect's own Filter transform drops them before they reach a topic, so no job mirrors them.
+     */
+    private static void signalling(Map<String, String> c, CaptureOptions o) {
+        String signalDb = o.signalTable.substring(0, o.signalTable.indexOf('.'));
+        if (!o.databases.contains(signalDb)) {
+            c.put("database.include.list", c.get("database.include.list") + "," + signalDb);
+        }
+        c.put("signal.data.collection", o.signalTable);
+        c.put("signal.enabled.channels", "source");
+        c.put("transforms", "dropSignals");
+        c.put("transforms.dropSignals.type", "org.apache.kafka.connect.transforms.Filter");
+        c.put("transforms.dropSignals.predicate", "isSignal");
+        c.put("predicates", "isSignal");
+        c.put("predicates.isSignal.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
+        c.put("predicates.isSignal.pattern", Pattern.quote(o.topicPrefix + "." + o.signalTable));
     }
 }

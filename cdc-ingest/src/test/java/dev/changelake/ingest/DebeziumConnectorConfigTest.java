@@ -104,4 +104,34 @@ class DebeziumConnectorConfigTest {
         assertThatThrownBy(() -> options().topicPrefix("bad prefix!").build())
                 .hasMessageContaining("'bad prefix!'");
     }
+
+    @Test
+    void aSignalTableIsCapturedForDebeziumButItsChangesAreFilteredOutOfTheTopics() {
+        Map<String, String> c = DebeziumConnectorConfig.render(options().signalTable("ops.changelake_signal").build());
+
+        assertThat(c).containsEntry("signal.data.collection", "ops.changelake_signal")
+                .containsEntry("signal.enabled.channels", "source")
+                .containsEntry("database.include.list", "shop,ops")
+                .containsEntry("transforms.dropSignals.type", "org.apache.kafka.connect.transforms.Filter")
+                .containsEntry("transforms.dropSignals.predicate", "isSignal");
+        assertThat("changelake.ops.changelake_signal").matches(c.get("predicates.isSignal.pattern"));
+        assertThat("changelake.ops.changelake_signalx").doesNotMatch(c.get("predicates.isSignal.pattern"));
+        assertThat("changelake.shop.orders").doesNotMatch(c.get("predicates.isSignal.pattern"));
+    }
+
+    @Test
+    void aSignalTableMustBeNamedWithItsDatabase() {
+        assertThatThrownBy(() -> options().signalTable("changelake_signal").build())
+                .hasMessageContaining("must be <database>.<table>").hasMessageContaining("shop.changelake_signal");
+    }
+
+    @Test
+    void debeziumsWordsForAPurgedBinlogAreRecognised() {
+        assertThat(CaptureRunner.isPurgedBinlog("io.debezium.DebeziumException: The connector is trying to read binlog "
+                + "starting at Struct{...}, but this is no longer available on the server. Reconfigure the connector"))
+                .isTrue();
+        assertThat(CaptureRunner.isPurgedBinlog("Could not find first log file name in binary log index file "
+                + "Error code: 1236; SQLSTATE: HY000.")).isTrue();
+        assertThat(CaptureRunner.isPurgedBinlog("Access denied for user 'cdc'")).isFalse();
+    }
 }

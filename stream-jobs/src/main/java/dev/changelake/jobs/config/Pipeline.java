@@ -75,7 +75,7 @@ public final class Pipeline {
                 .port(config.source.database.port).user(config.source.database.user).password(password)
                 .databases(databases).topicPrefix(config.source.topicPrefix)
                 .kafkaBootstrapServers(config.source.kafka.bootstrapServers)
-                .kafkaClientProperties(tableSettings.kafkaProperties)
+                .kafkaClientProperties(tableSettings.kafkaProperties).signalTable(config.source.signalTable)
                 .encoding(encoding).avroSchemaStore(avroSchemaStore).build();
     }
 

@@ -49,6 +49,11 @@ public final class PipelineConfig {
         public List<String> databases = new ArrayList<>();
         @JsonPropertyDescription("Single tables to mirror, as <db>.<table> (tables entries with a name are mirrored too).")
         public List<String> tables = new ArrayList<>();
+        @JsonPropertyDescription("Debezium's signalling table, <db>.<table>, through which a table is snapshotted again "
+                + "while the capture runs (docs/operations.md, e.g. after the binlog was purged); its own changes stay out "
+                + "of the topics. It must exist with columns id VARCHAR(42) PRIMARY KEY, type VARCHAR(32), data "
+                + "VARCHAR(2048), and the capture user must be able to insert into it. Absent: no signalling.")
+        public String signalTable;
         @JsonPropertyDescription("How the capture writes change records: json (JsonConverter with embedded schemas), "
                 + "json_without_schemas (the job reads column types from the source's information_schema at start) "
                 + "or avro (single-object encoding, writer schemas in avro-schema-store).")

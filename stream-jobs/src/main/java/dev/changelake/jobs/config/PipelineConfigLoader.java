@@ -128,6 +128,13 @@ public final class PipelineConfigLoader {
                 problems.add("source.tables[" + i + "]: " + e.getMessage());
             }
         }
+        if (c.source.signalTable != null) {
+            try {
+                TableId.parse(c.source.signalTable);
+            } catch (IllegalArgumentException e) {
+                problems.add("source.signal-table: " + e.getMessage());
+            }
+        }
         if (c.source.databases.isEmpty() && c.source.tables.isEmpty() && c.tables.isEmpty()) {
             problems.add("source: name the tables to mirror in source.databases (every table of a database), "
                     + "source.tables (<db>.<table>) or tables (entries by name or regex)");

@@ -152,6 +152,14 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void aSignalTableReachesTheCaptureAndMustNameItsDatabase() throws Exception {
+        String withSignals = VALID.replace("  databases: [shop]", "  databases: [shop]\n  signal-table: ops.changelake_signal");
+        assertThat(loader.load(write(withSignals)).captureOptions().signalTable()).isEqualTo("ops.changelake_signal");
+        assertThatThrownBy(() -> loader.load(write(withSignals.replace("ops.changelake_signal", "changelake_signal"))))
+                .hasMessageContaining("source.signal-table: table 'changelake_signal' must be written as <database>.<table>");
+    }
+
+    @Test
     void wrongValueTypeNamesThePath() throws Exception {
         assertThatThrownBy(() -> loader.load(write(VALID.replace("port: 3307", "port: many"))))
                 .hasMessageContaining("source.database.port");
