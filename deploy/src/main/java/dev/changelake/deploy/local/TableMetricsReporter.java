@@ -15,7 +15,7 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
 
 /**
  * A Flink metric reporter for the local mini-cluster that keeps the per-table metrics ({@link TableMetrics}: every
- * metric with a {@code <table>} variable) of the jobs running in this JVM, for the local run's progress output and for
+ * metric with a {@code <table>} variable in the {@code kinesisanalytics} group) of the jobs running in this JVM, for the local run's progress output and for
  * the tests that check those metrics against the data. It holds the metric objects themselves and reads them on
  * demand, as Flink's reporters do, so it costs nothing while nobody asks.
  *
@@ -59,7 +59,8 @@ public final class TableMetricsReporter implements MetricReporter {
     public void notifyOfAddedMetric(Metric metric, String metricName, MetricGroup group) {
         Map<String, String> variables = group.getAllVariables();
         String table = variables.get(TABLE_VARIABLE);
-        if (table == null) {
+        // Iceberg's writer has table groups of its own (catalog.namespace.table), outside the MSF group: not ours.
+        if (table == null || !java.util.Arrays.asList(group.getScopeComponents()).contains(TableMetrics.MSF_GROUP)) {
             return;
         }
         String reason = variables.get(REASON_VARIABLE);
