@@ -29,9 +29,22 @@ final class ChangeTopics {
     private ChangeTopics() {
     }
 
-    /** With {@code fail}: throws when topics are missing or Kafka does not answer; with {@code wait}: nothing. */
+    /**
+     * With {@code fail}: throws when topics are missing or Kafka does not answer; with {@code wait}: logs what it
+     * waits for (or that Kafka did not answer: the source retries on its own).
+     */
     static void check(ChangelogJobOptions options) {
-        if (options.missingTopics() != ChangelogJobOptions.MissingTopics.FAIL) {
+        if (options.missingTopics() == ChangelogJobOptions.MissingTopics.WAIT) {
+            try {
+                List<String> missing = missing(options, existingTopics(options));
+                if (!missing.isEmpty()) {
+                    LOG.info("waiting for change topics on Kafka {} (source.kafka.missing-topics: wait), read within {} "
+                            + "of their creation: {}", options.bootstrapServers(), options.topicDiscoveryInterval,
+                            String.join("; ", missing));
+                }
+            } catch (IllegalStateException e) {
+                LOG.warn("{}; starting anyway (source.kafka.missing-topics: wait)", e.getMessage());
+            }
             return;
         }
         List<String> missing = missing(options, existingTopics(options));
