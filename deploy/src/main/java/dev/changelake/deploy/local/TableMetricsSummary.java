@@ -25,7 +25,7 @@ public final class TableMetricsSummary {
                 s.append(" · ");
             }
             String name = t.getKey().substring(t.getKey().indexOf('.') + 1);
-            s.append(name).append(' ').append(value(m, "rowsCommitted"))
+            s.append(name).append(' ').append(count(m, "rowsCommitted"))
                     .append(" lag ").append(value(m, "lagSeconds")).append(" s")
                     .append(" p99 ").append(seconds(m.get("freshnessP99Millis")));
         }
@@ -40,8 +40,8 @@ public final class TableMetricsSummary {
         for (Map.Entry<String, Map<String, Long>> t : tables.entrySet()) {
             Map<String, Long> m = t.getValue();
             Long last = m.get("lastCommitTime");
-            s.append(String.format(Locale.ROOT, format, t.getKey(), value(m, "changesIn"), value(m, "rowsCommitted"),
-                    value(m, "replaysDropped"), deadLetters(m), value(m, "lagRecords"), value(m, "lagSeconds"),
+            s.append(String.format(Locale.ROOT, format, t.getKey(), count(m, "changesIn"), count(m, "rowsCommitted"),
+                    count(m, "replaysDropped"), deadLetters(m), value(m, "lagRecords"), value(m, "lagSeconds"),
                     seconds(m.get("freshnessP50Millis")), seconds(m.get("freshnessP99Millis")),
                     last == null || last < 0 ? "-" : CLOCK.format(Instant.ofEpochMilli(last)), files(m), deleteFiles(m)));
         }
@@ -74,6 +74,11 @@ public final class TableMetricsSummary {
     private static String deleteFiles(Map<String, Long> m) {
         Long v = m.get("icebergDeleteFiles");
         return v != null ? String.valueOf(v) : m.containsKey("deltaFiles") ? "0" : "-"; // Delta here writes no delete files
+    }
+
+    /** A counter appears with its first event (a table's first replay, say): none yet is 0. */
+    private static long count(Map<String, Long> m, String name) {
+        return m.getOrDefault(name, 0L);
     }
 
     private static String value(Map<String, Long> m, String name) {
