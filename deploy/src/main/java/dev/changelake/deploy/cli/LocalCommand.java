@@ -2,6 +2,7 @@ package dev.changelake.deploy.cli;
 
 import dev.changelake.deploy.local.LocalFlinkCluster;
 import dev.changelake.deploy.local.LocalMirror;
+import dev.changelake.deploy.local.TableMetricsSummary;
 import dev.changelake.deploy.local.LocalPipelineConfig;
 import dev.changelake.deploy.local.LocalSessions;
 import dev.changelake.deploy.local.LocalStack;
@@ -197,6 +198,9 @@ final class LocalCommand implements Callable<Integer> {
                             + "%.1f s after it; a delete is two records: the change and its tombstone)%n",
                             p.committed, p.committed / (seconds + catchUp), catchUp);
                 }
+                if (p != null) {
+                    out.print(TableMetricsSummary.table(mirror.tableMetrics()));
+                }
                 if (sessionJob != null) {
                     sessionJob.stopProducing();
                     sessionJob.report(out);
@@ -225,8 +229,9 @@ final class LocalCommand implements Callable<Integer> {
             try (Progress progress = new Progress(runFor)) {
                 while (!load.isDone()) {
                     LocalMirror.Progress p = mirror.progress();
-                    progress.update(String.format("%d changes written | records captured %d | committed %d | lag %d",
-                            workload.changes() - seeded, p.captured, p.committed, p.lag()));
+                    progress.update(String.format("%d changes written | records captured %d | committed %d | lag %d | %s",
+                            workload.changes() - seeded, p.captured, p.committed, p.lag(),
+                            TableMetricsSummary.inline(mirror.tableMetrics())));
                     awaitQuietly(load, Duration.ofSeconds(1));
                 }
             }
@@ -252,8 +257,9 @@ final class LocalCommand implements Callable<Integer> {
                     out.println("\nmirroring " + found.keySet());
                 }
                 LocalMirror.Progress p = mirror.progress();
-                progress.update(String.format("%d tables | records captured %d | committed %d | lag %d",
-                        mirror.tables().size(), p.captured, p.committed, p.lag()));
+                progress.update(String.format("%d tables | records captured %d | committed %d | lag %d | %s",
+                        mirror.tables().size(), p.captured, p.committed, p.lag(),
+                        TableMetricsSummary.inline(mirror.tableMetrics())));
                 java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(2).toNanos());
             }
         }
@@ -284,7 +290,7 @@ final class LocalCommand implements Callable<Integer> {
         Progress(Duration total) {
             this.bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("mirror")
                     .setInitialMax(total.toSeconds()).setUnit(" s", 1).setStyle(ProgressBarStyle.ASCII)
-                    .setMaxRenderedLength(140).build();
+                    .setMaxRenderedLength(200).build();
         }
 
         void update(String message) {

@@ -51,6 +51,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
         // Buffer debloating keeps in-flight data to about a second's worth, so barriers overtake less data and
         // aligned checkpoints stay short under backlog. A cluster setting: on MSF it is the service's to set.
         conf.set(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED, true);
+        // The per-table metrics, for the progress output and the tests (TableMetricsReporter).
+        conf.setString("metrics.reporter.changelake.factory.class", TableMetricsReporter.Factory.class.getName());
         conf.addAll(extra);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(slots).build());

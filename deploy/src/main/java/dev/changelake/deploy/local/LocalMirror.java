@@ -304,6 +304,14 @@ public final class LocalMirror implements AutoCloseable {
     }
 
     /**
+     * The per-table metrics of the running job, per table ({@code db.table}) and metric name, as
+     * {@link TableMetricsReporter#snapshot()} aggregates them; empty before the job reports any.
+     */
+    public Map<String, Map<String, Long>> tableMetrics() {
+        return TableMetricsReporter.snapshot();
+    }
+
+    /**
      * The sum over all subtasks of the job's operator metric whose name ends in {@code name} (e.g. "replaysDropped"),
      * read from the Flink REST API as an operator would; 0 when no operator reports it yet.
      */

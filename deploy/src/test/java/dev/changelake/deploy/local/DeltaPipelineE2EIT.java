@@ -98,6 +98,9 @@ class DeltaPipelineE2EIT extends PipelineE2E {
             // Another reader: Kernel's own scan (its physical-to-logical transform), not the sink's file reader.
             assertThat(idsThroughKernelScan(engine, orders)).isEqualTo(ids(db, "orders"));
             assertEachCheckpointCommittedOnce(mirror, orders);
+            long files = liveFiles(engine, orders);
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(mirror.tableMetrics().get(ORDERS.toString()))
+                    .as("the per-table file count").containsEntry("deltaFiles", files));
         }
     }
 
@@ -169,6 +172,23 @@ class DeltaPipelineE2EIT extends PipelineE2E {
             }
         }
         return ids;
+    }
+
+    /** The data files of the table's latest version, as Kernel's scan lists them. */
+    private static long liveFiles(Engine engine, String table) throws Exception {
+        long n = 0;
+        try (CloseableIterator<FilteredColumnarBatch> files =
+                     TableManager.loadSnapshot(table).build(engine).getScanBuilder().build().getScanFiles(engine)) {
+            while (files.hasNext()) {
+                try (CloseableIterator<Row> rows = files.next().getRows()) {
+                    while (rows.hasNext()) {
+                        rows.next();
+                        n++;
+                    }
+                }
+            }
+        }
+        return n;
     }
 
     private static <T> CloseableIterator<T> singleton(T item) {

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import dev.changelake.lake.metrics.TableMetrics;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.slf4j.Logger;
@@ -41,9 +42,13 @@ final class DeltaWriter implements CommittingSinkWriter<ChangeRecord, DeltaCommi
     private final Map<String, Deque<Pending>> pending = new HashMap<>();
     private final Counter filesRewritten;
     private final Counter filesWritten;
+    private final SinkWriterMetricGroup metrics;
+    /** Per table path: data files the table holds once this writer's last prepared commit is in (-1 before). */
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> fileCounts = new HashMap<>();
 
     DeltaWriter(DeltaSink sink, SinkWriterMetricGroup metrics) {
         this.sink = sink;
+        this.metrics = metrics;
         this.engine = sink.engine();
         this.filesRewritten = metrics.counter("deltaFilesRewritten");
         this.filesWritten = metrics.counter("deltaFilesWritten");
@@ -101,6 +106,12 @@ final class DeltaWriter implements CommittingSinkWriter<ChangeRecord, DeltaCommi
         CopyOnWrite.Result result = CopyOnWrite.apply(engine, snapshot, new ArrayList<>(live.values()),
                 buffer.changes, buffer.created, sink.smallFileBytes(), System.currentTimeMillis());
         mine.add(new Pending(result.removed, result.added));
+        fileCounts.computeIfAbsent(path, p -> {
+            java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong(-1);
+            // One writer per table (the stream is keyed by table), so one subtask reports each table's count.
+            TableMetrics.of(metrics, buffer.newest.table()).gauge("deltaFiles", count::get);
+            return count;
+        }).set(live.size() - result.removed.size() + result.added.size());
         filesRewritten.inc(result.filesRewritten);
         filesWritten.inc(result.added.size());
         LOG.info("Delta table {}: {} changes ({} new keys); read {} of {} files, rewrote {} ({} rows kept), wrote {}",

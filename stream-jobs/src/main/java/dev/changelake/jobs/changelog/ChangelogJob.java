@@ -9,6 +9,7 @@ import dev.changelake.jobs.source.RawChange;
 import dev.changelake.jobs.types.ChangeRecordTypeInfo;
 import dev.changelake.jobs.source.RawChangeDeserializer;
 import dev.changelake.lake.catalog.LakeCatalogs;
+import dev.changelake.lake.catalog.LakeReachability;
 import dev.changelake.lake.delta.DeltaOptions;
 import dev.changelake.lake.delta.DeltaSink;
 import dev.changelake.lake.iceberg.IcebergTables;
@@ -69,7 +70,10 @@ public final class ChangelogJob {
     public static void build(StreamExecutionEnvironment env, ChangelogJobOptions options, ChangeDecoder decoder,
             Map<TableId, TableSchema> known, boolean runtimeOwnsCheckpointing) {
         checkTables(options, known);
-        openCatalogOnce(options);
+        ChangeTopics.check(options);
+        // Also opens the catalog here, before any task does: a JDBC catalog creates or upgrades its own tables once,
+        // not concurrently from every task (SQLite refuses that race).
+        LakeReachability.await(options.catalog(), options.lakeStartTimeout());
         if (runtimeOwnsCheckpointing) {
             configureJobCheckpointing(env, options);
         } else {
@@ -92,7 +96,8 @@ public final class ChangelogJob {
         SingleOutputStreamOperator<ChangeRecord> decoded = env
                 .fromSource(new BacklogReportingSource<>(source.build(), TypeInformation.of(RawChange.class),
                                 new BacklogProbe(options.bootstrapServers(), options.kafkaProperties(), options.topicPattern(),
-                                        options.groupId()), options.backlogThresholdRecords, BACKLOG_PROBE_MILLIS),
+                                        options.groupId()), options.backlogThresholdRecords, BACKLOG_PROBE_MILLIS,
+                                options::tableOfTopic),
                         WatermarkStrategy.noWatermarks(), "kafka-changes").uid("kafka-changes")
                 .process(new DecodeFunction(decoder, options)).uid("decode").name("decode, clean, shape")
                 .returns(ChangeRecordTypeInfo.INSTANCE);
@@ -111,7 +116,7 @@ public final class ChangelogJob {
                 .returns(ChangeRecordTypeInfo.INSTANCE);
 
         SingleOutputStreamOperator<ChangeRecord> collapsed = deduped
-                .transform("collapse", ChangeRecordTypeInfo.INSTANCE, new CollapseOperator(options.collapseMaxBytes))
+                .transform("collapse", ChangeRecordTypeInfo.INSTANCE, new CollapseOperator(options.collapseMaxBytes, options))
                 .uid("collapse");
 
         if (options.mayWriteIceberg()) {
@@ -198,21 +203,6 @@ public final class ChangelogJob {
         @Override
         public String getKey(ChangeRecord change) {
             return DeltaSink.tableKey(targets, change);
-        }
-    }
-
-    /**
-     * Opens the catalog here, before any task does: a reachable catalog is checked at submission, and a JDBC catalog
-     * creates or upgrades its own tables once, not concurrently from every task (SQLite refuses that race).
-     */
-    private static void openCatalogOnce(ChangelogJobOptions options) {
-        org.apache.iceberg.catalog.Catalog catalog = LakeCatalogs.open(options.catalog());
-        if (catalog instanceof java.io.Closeable) {
-            try {
-                ((java.io.Closeable) catalog).close();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
         }
     }
 

@@ -30,6 +30,14 @@ public final class ChangelogJobOptions implements Serializable {
         APPEND
     }
 
+    /** What the job does at start when change topics it is to read do not exist yet. */
+    public enum MissingTopics {
+        /** Refuse to start, naming the topics (or the pattern) and the bootstrap servers. */
+        FAIL,
+        /** Start anyway; topic discovery picks the topics up when Debezium creates them. */
+        WAIT
+    }
+
     final String bootstrapServers;
     final String topicPrefix;
     final List<String> databases;
@@ -58,6 +66,8 @@ public final class ChangelogJobOptions implements Serializable {
     final int maxDeadLetterBytes;
     final LakeFormat defaultFormat;
     final DeltaOptions delta;
+    final MissingTopics missingTopics;
+    final Duration lakeStartTimeout;
 
     private ChangelogJobOptions(Builder b) {
         this.bootstrapServers = Objects.requireNonNull(b.bootstrapServers, "bootstrapServers");
@@ -88,6 +98,8 @@ public final class ChangelogJobOptions implements Serializable {
         this.maxDeadLetterBytes = b.maxDeadLetterBytes;
         this.defaultFormat = Objects.requireNonNull(b.defaultFormat, "defaultFormat");
         this.delta = b.delta != null ? b.delta : DeltaOptions.defaults(catalog);
+        this.missingTopics = Objects.requireNonNull(b.missingTopics, "missingTopics");
+        this.lakeStartTimeout = Objects.requireNonNull(b.lakeStartTimeout, "lakeStartTimeout");
         if (databases.isEmpty() && tables.isEmpty() && tableOptions.isEmpty()) {
             throw new IllegalArgumentException("the changelog job needs databases or tables to mirror");
         }
@@ -100,6 +112,8 @@ public final class ChangelogJobOptions implements Serializable {
     public static final String DEFAULT_GROUP_ID = "changelake-changelog";
     public static final String DEFAULT_CHECKPOINT_INTERVAL = "30s";
     public static final String DEFAULT_TOPIC_DISCOVERY_INTERVAL = "30s";
+    /** Long enough to ride out a restarting S3 endpoint or catalog, short enough that a wrong endpoint is reported soon. */
+    public static final String DEFAULT_LAKE_START_TIMEOUT = "2min";
     public static final int DEFAULT_PARALLELISM = 2;
 
     /** 64 MiB of held changes per subtask: a few hundred thousand rows, well inside a task's heap. */
@@ -136,7 +150,28 @@ public final class ChangelogJobOptions implements Serializable {
                 .tolerableCheckpointFailures(tolerableCheckpointFailures).tableOptions(tableOptions).schemaEvolution(unnamedTables.schemaEvolution())
                 .kafkaProperties(kafkaProperties).topicDiscoveryInterval(topicDiscoveryInterval)
                 .maxChangeBytes(maxChangeBytes).maxDeadLetterBytes(maxDeadLetterBytes)
-                .defaultFormat(defaultFormat).delta(delta);
+                .defaultFormat(defaultFormat).delta(delta).missingTopics(missingTopics).lakeStartTimeout(lakeStartTimeout);
+    }
+
+    /** What the job does at start when change topics it is to read do not exist yet. */
+    public MissingTopics missingTopics() {
+        return missingTopics;
+    }
+
+    /** How long the job retries, with backoff, to reach the lake catalog and storage at start before it gives up. */
+    public Duration lakeStartTimeout() {
+        return lakeStartTimeout;
+    }
+
+    /** The table whose changes {@code topic} holds ({@code <prefix>.<db>.<table>}), or null for another topic. */
+    public TableId tableOfTopic(String topic) {
+        String prefix = topicPrefix + ".";
+        if (topic == null || !topic.startsWith(prefix)) {
+            return null;
+        }
+        String rest = topic.substring(prefix.length());
+        int dot = rest.indexOf('.');
+        return dot > 0 && dot < rest.length() - 1 ? new TableId(rest.substring(0, dot), rest.substring(dot + 1)) : null;
     }
 
     /** The lake format(s) of {@code table}: its entry's, else the job's default. */
@@ -321,6 +356,13 @@ public final class ChangelogJobOptions implements Serializable {
         private int maxDeadLetterBytes = DEFAULT_MAX_DEAD_LETTER_BYTES;
         private LakeFormat defaultFormat = LakeFormat.ICEBERG;
         private DeltaOptions delta;
+        private MissingTopics missingTopics = MissingTopics.WAIT;
+        private Duration lakeStartTimeout = TimeUtils.parseDuration(DEFAULT_LAKE_START_TIMEOUT);
+
+        /** At start, refuse (FAIL) or wait for (WAIT) change topics that do not exist yet. */
+        public Builder missingTopics(MissingTopics v) { missingTopics = v; return this; }
+        /** How long to retry reaching the lake catalog and storage at start. */
+        public Builder lakeStartTimeout(Duration v) { lakeStartTimeout = v; return this; }
 
         /** The format of tables whose entry does not set one. */
         public Builder defaultFormat(LakeFormat v) { defaultFormat = v; return this; }

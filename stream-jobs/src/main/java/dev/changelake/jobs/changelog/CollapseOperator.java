@@ -1,10 +1,21 @@
 package dev.changelake.jobs.changelog;
 
+import dev.changelake.lake.catalog.LakeCatalogs;
+import dev.changelake.lake.metrics.TableMetrics;
 import dev.changelake.schema.ChangeRecord;
 import dev.changelake.schema.Op;
+import dev.changelake.schema.TableId;
+import java.io.Closeable;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
+import org.apache.iceberg.catalog.Catalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -32,16 +43,27 @@ final class CollapseOperator extends AbstractStreamOperator<ChangeRecord>
         implements OneInputStreamOperator<ChangeRecord, ChangeRecord>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
 
+    private static final Logger LOG = LoggerFactory.getLogger(CollapseOperator.class);
+
     private final long maxBytes;
+    /** For the Iceberg tables' file counts; null: none reported (benchmarks, unit tests). */
+    private final ChangelogJobOptions options;
     private transient Map<String, Pending> pending;
     private transient long bytes;
     private transient Counter changesIn;
     private transient Counter rowsOut;
     private transient Counter earlyFlushes;
-    private transient Freshness freshness;
+    private transient Map<TableId, PerTable> tables;
+    private transient Catalog catalog;
 
     CollapseOperator(long maxBytes) {
+        this(maxBytes, null);
+    }
+
+    /** @param options when given, the Iceberg tables' file counts are read after each commit that changed them */
+    CollapseOperator(long maxBytes, ChangelogJobOptions options) {
         this.maxBytes = maxBytes;
+        this.options = options;
         // Chained to dedupe: the changes are already in the task, no need to serialize them again.
         setChainingStrategy(org.apache.flink.streaming.api.operators.ChainingStrategy.ALWAYS);
     }
@@ -53,13 +75,25 @@ final class CollapseOperator extends AbstractStreamOperator<ChangeRecord>
         changesIn = getMetricGroup().counter("collapseChangesIn");
         rowsOut = getMetricGroup().counter("collapseRowsOut");
         earlyFlushes = getMetricGroup().counter("collapseEarlyFlushes");
-        freshness = new Freshness(getMetricGroup());
+        tables = new HashMap<>();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (catalog instanceof Closeable) {
+                ((Closeable) catalog).close();
+            }
+        } finally {
+            super.close();
+        }
     }
 
     @Override
     public void processElement(StreamRecord<ChangeRecord> element) {
         ChangeRecord change = element.getValue();
         changesIn.inc();
+        table(change.table()).progress.received(change.sourceTimestampMillis());
         if (change.key().isEmpty()) {
             emit(change);
             return;
@@ -86,17 +120,78 @@ final class CollapseOperator extends AbstractStreamOperator<ChangeRecord>
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         flush(true);
-        freshness.barrier(checkpointId); // what went out so far is in this checkpoint's lake commit
+        for (PerTable t : tables.values()) {
+            t.progress.barrier(checkpointId); // what went out so far is in this checkpoint's lake commit
+            if (t.emittedSinceBarrier) {
+                t.changedBy = checkpointId;
+                t.emittedSinceBarrier = false;
+            }
+        }
     }
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
         super.notifyCheckpointComplete(checkpointId);
-        freshness.committed(checkpointId, System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        for (Map.Entry<TableId, PerTable> e : tables.entrySet()) {
+            e.getValue().progress.committed(checkpointId, now);
+            refreshFileCounts(e.getKey(), e.getValue(), checkpointId);
+        }
     }
 
-    Freshness freshness() {
-        return freshness;
+    /** The table's progress in this subtask; null-safe for a table seen for the first time. */
+    TableProgress progress(TableId table) {
+        return table(table).progress;
+    }
+
+    private PerTable table(TableId table) {
+        PerTable t = tables.get(table);
+        if (t == null) {
+            MetricGroup group = TableMetrics.of(getMetricGroup(), table);
+            t = new PerTable(new TableProgress(group));
+            if (options != null && options.formatOf(table).iceberg()) {
+                PerTable counts = t;
+                group.gauge("icebergDataFiles", () -> counts.dataFiles);
+                group.gauge("icebergDeleteFiles", () -> counts.deleteFiles);
+                t.iceberg = true;
+            }
+            tables.put(table, t);
+        }
+        return t;
+    }
+
+    /**
+     * Reads the Iceberg table's file counts from its current snapshot's summary (one metadata read, no scan) when the
+     * checkpoint that carried rows of it completes, and once more at the next completion: the committer commits on
+     * the same notification as this one, in no set order, so the first read may still see the snapshot before.
+     */
+    private void refreshFileCounts(TableId table, PerTable t, long checkpointId) {
+        if (t.changedBy >= 0 && checkpointId >= t.changedBy) {
+            t.refreshesDue = 2;
+            t.changedBy = -1;
+        }
+        if (!t.iceberg || t.refreshesDue == 0) {
+            return;
+        }
+        t.refreshesDue--;
+        try {
+            if (catalog == null) {
+                catalog = LakeCatalogs.loader(options.catalog()).loadCatalog();
+            }
+            Snapshot snapshot = catalog.loadTable(options.lakeTableOf(table)).currentSnapshot();
+            if (snapshot != null) {
+                t.dataFiles = summaryLong(snapshot, SnapshotSummary.TOTAL_DATA_FILES_PROP);
+                t.deleteFiles = summaryLong(snapshot, SnapshotSummary.TOTAL_DELETE_FILES_PROP);
+            }
+        } catch (RuntimeException e) {
+            // A metric must not fail the job; the commit path reports a lake that is really gone.
+            LOG.warn("cannot read the file counts of the lake table of {}: {}", table, e.toString());
+        }
+    }
+
+    private static long summaryLong(Snapshot snapshot, String property) {
+        String v = snapshot.summary().get(property);
+        return v == null ? -1 : Long.parseLong(v);
     }
 
     @Override
@@ -124,7 +219,9 @@ final class CollapseOperator extends AbstractStreamOperator<ChangeRecord>
 
     private void emit(ChangeRecord change) {
         rowsOut.inc();
-        freshness.emitted(change.sourceTimestampMillis());
+        PerTable t = table(change.table());
+        t.progress.emitted(change.sourceTimestampMillis());
+        t.emittedSinceBarrier = true;
         output.collect(new StreamRecord<>(change));
     }
 
@@ -139,6 +236,22 @@ final class CollapseOperator extends AbstractStreamOperator<ChangeRecord>
             }
         }
         return size;
+    }
+
+    /** One table's progress and, for an Iceberg table, its file counts (-1 until read). */
+    private static final class PerTable {
+        final TableProgress progress;
+        boolean iceberg;
+        boolean emittedSinceBarrier;
+        /** The checkpoint whose commit changes the table, -1 when none is awaited. */
+        long changedBy = -1;
+        int refreshesDue;
+        volatile long dataFiles = -1;
+        volatile long deleteFiles = -1;
+
+        PerTable(TableProgress progress) {
+            this.progress = progress;
+        }
     }
 
     /** The changes of one key since the last barrier: whether the first was an insert, and the latest. */

@@ -3,6 +3,7 @@ package dev.changelake.jobs.changelog;
 import dev.changelake.jobs.deadletter.DeadLetter;
 import dev.changelake.jobs.deadletter.DeadLetters;
 import dev.changelake.jobs.source.RawChange;
+import dev.changelake.lake.metrics.TableMetrics;
 import dev.changelake.lake.catalog.LakeCatalogs;
 import dev.changelake.schema.ChangeDecoder;
 import dev.changelake.schema.ChangeRecord;
@@ -47,6 +48,8 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
     private transient Counter tablesNotMirrored;
     private transient Set<TableId> refusedTables;
     private transient java.util.Map<TableId, TableRoute> routes;
+    /** Per table and reason: few of each, so the map stays small (see {@link TableMetrics}). */
+    private transient java.util.Map<String, Counter> tableDeadLetters;
 
     DecodeFunction(ChangeDecoder decoder, ChangelogJobOptions options) {
         this.decoder = decoder;
@@ -63,6 +66,7 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
         tablesNotMirrored = getRuntimeContext().getMetricGroup().counter("changesOfTablesNotMirrored");
         refusedTables = new HashSet<>();
         routes = new java.util.HashMap<>();
+        tableDeadLetters = new java.util.HashMap<>();
         catalog = LakeCatalogs.loader(options.catalog()).loadCatalog();
         shaper = new TableShaper(options, catalog);
     }
@@ -130,6 +134,7 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
             return;
         }
         if (shaped != null) {
+            route.changesIn.inc();
             out.collect(shaped);
         }
     }
@@ -138,16 +143,25 @@ final class DecodeFunction extends ProcessFunction<RawChange, ChangeRecord> {
     private final class TableRoute {
         final String topic;
         final boolean mirrored;
+        /** Changes of the table that passed decoding, cleaning and shaping, on their way to dedupe. */
+        final Counter changesIn;
 
         TableRoute(TableId table) {
             this.topic = options.topicOf(table);
             this.mirrored = options.mirrors(table);
+            this.changesIn = mirrored ? TableMetrics.of(getRuntimeContext().getMetricGroup(), table).counter("changesIn") : null;
         }
     }
 
     private void setAside(Context ctx, RawChange raw, String stage, String code, String reason) {
         deadLettersByReason.computeIfAbsent(code, deadLetterMetrics::counter).inc();
         deadLettersTotal.inc();
+        // The table is the one the topic holds: an undecodable record has no table of its own.
+        TableId table = options.tableOfTopic(raw.topic);
+        if (table != null) {
+            tableDeadLetters.computeIfAbsent(table + "\u0000" + code, k -> TableMetrics.of(getRuntimeContext().getMetricGroup(), table)
+                    .addGroup(TableMetrics.REASON, code).counter("deadLetters")).inc();
+        }
         LOG.warn("dead letter ({}): {} at {}", code, reason, raw.where());
         ctx.output(DeadLetters.TAG, new DeadLetter(raw, stage, code, reason));
     }

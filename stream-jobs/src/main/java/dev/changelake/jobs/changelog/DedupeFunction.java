@@ -1,5 +1,6 @@
 package dev.changelake.jobs.changelog;
 
+import dev.changelake.lake.metrics.TableMetrics;
 import dev.changelake.schema.ChangeRecord;
 import dev.changelake.schema.SourcePosition;
 import java.time.Duration;
@@ -25,7 +26,8 @@ final class DedupeFunction extends KeyedProcessFunction<String, ChangeRecord, Ch
 
     private final Duration ttl;
     private transient ValueState<SourcePosition> newest;
-    private transient Counter replaysDropped;
+    /** Per table: tables are few (see {@link TableMetrics}). */
+    private transient java.util.Map<dev.changelake.schema.TableId, Counter> replaysDropped;
 
     DedupeFunction(Duration ttl) {
         this.ttl = ttl;
@@ -40,7 +42,7 @@ final class DedupeFunction extends KeyedProcessFunction<String, ChangeRecord, Ch
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build());
         newest = getRuntimeContext().getState(descriptor);
-        replaysDropped = getRuntimeContext().getMetricGroup().counter("replaysDropped");
+        replaysDropped = new java.util.HashMap<>();
     }
 
     @Override
@@ -51,7 +53,8 @@ final class DedupeFunction extends KeyedProcessFunction<String, ChangeRecord, Ch
         }
         SourcePosition seen = newest.value();
         if (seen != null && !change.position().isAfter(seen)) {
-            replaysDropped.inc();
+            replaysDropped.computeIfAbsent(change.table(),
+                    t -> TableMetrics.of(getRuntimeContext().getMetricGroup(), t).counter("replaysDropped")).inc();
             return;
         }
         newest.update(change.position());

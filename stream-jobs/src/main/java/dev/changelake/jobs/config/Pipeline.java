@@ -124,6 +124,9 @@ public final class Pipeline {
                 .topicDiscoveryInterval(tableSettings.topicDiscoveryInterval)
                 .defaultFormat(tableSettings.defaultFormat)
                 .delta(tableSettings.delta)
+                .missingTopics(ChangelogJobOptions.MissingTopics.valueOf(
+                        config.source.kafka.missingTopics.toUpperCase(java.util.Locale.ROOT)))
+                .lakeStartTimeout(org.apache.flink.util.TimeUtils.parseDuration(config.lake.startTimeout))
                 .build();
     }
 

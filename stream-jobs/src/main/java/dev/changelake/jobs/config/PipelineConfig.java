@@ -103,6 +103,12 @@ public final class PipelineConfig {
                 + "matched by a tables entry); they are picked up without a restart.")
         @DurationString
         public String topicDiscoveryInterval = ChangelogJobOptions.DEFAULT_TOPIC_DISCOVERY_INTERVAL;
+        @JsonPropertyDescription("At start, when a change topic the job is to read does not exist yet (a named table's "
+                + "topic, or no topic at all for a database or regex entry): wait starts anyway and picks the topics up "
+                + "when Debezium creates them (within topic-discovery-interval); fail refuses to start, naming the "
+                + "missing topics and the bootstrap servers (and reports Kafka unreachable).")
+        @OneOf(enumType = ChangelogJobOptions.MissingTopics.class)
+        public String missingTopics = "wait";
     }
 
     /** One entry of {@code tables}: which tables, and how they are mirrored. */
@@ -153,6 +159,11 @@ public final class PipelineConfig {
         public String format = "iceberg";
         @JsonPropertyDescription("Delta Lake tables (format delta or both).")
         public Delta delta = new Delta();
+        @JsonPropertyDescription("At start the job checks that the catalog answers and the warehouse storage (S3) can be "
+                + "listed, retrying with backoff (1 s doubling to 30 s) for this long; then it refuses to start with the "
+                + "endpoint it could not reach. Nothing is written before the check passes.")
+        @DurationString
+        public String startTimeout = ChangelogJobOptions.DEFAULT_LAKE_START_TIMEOUT;
     }
 
     /** Delta Lake tables. */

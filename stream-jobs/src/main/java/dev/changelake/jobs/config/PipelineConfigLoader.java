@@ -151,6 +151,8 @@ public final class PipelineConfigLoader {
             }
         }
         Duration discovery = duration(problems, "source.kafka.topic-discovery-interval", c.source.kafka.topicDiscoveryInterval);
+        oneOf(problems, "source.kafka.missing-topics", c.source.kafka.missingTopics, ChangelogJobOptions.MissingTopics.class);
+        duration(problems, "lake.start-timeout", c.lake.startTimeout);
         Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
         KafkaSecurity security = oneOf(problems, "source.kafka.security", c.source.kafka.security, KafkaSecurity.class);
         if (security != null) {

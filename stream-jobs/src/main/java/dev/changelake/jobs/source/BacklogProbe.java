@@ -40,6 +40,15 @@ public final class BacklogProbe implements Serializable, AutoCloseable {
      * @param read the next offset to read per partition, as the readers reported it (may miss partitions)
      */
     public long recordsNotRead(Map<TopicPartition, Long> read) throws Exception {
+        long sum = 0;
+        for (long topic : recordsNotReadByTopic(read).values()) {
+            sum += topic;
+        }
+        return sum;
+    }
+
+    /** As {@link #recordsNotRead}, per topic (a topic with nothing to read maps to 0). */
+    public Map<String, Long> recordsNotReadByTopic(Map<TopicPartition, Long> read) throws Exception {
         Admin a = admin();
         Pattern pattern = Pattern.compile(topicPattern);
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
@@ -48,7 +57,7 @@ public final class BacklogProbe implements Serializable, AutoCloseable {
             topic.partitions().forEach(p -> request.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
         }
         if (request.isEmpty()) {
-            return 0;
+            return Map.of();
         }
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = a.listOffsets(request).all().get();
         Map<TopicPartition, OffsetAndMetadata> committed = a.listConsumerGroupOffsets(groupId)
@@ -61,7 +70,7 @@ public final class BacklogProbe implements Serializable, AutoCloseable {
                 committedOffsets.put(tp, c.offset());
             }
         });
-        return behind(endOffsets, committedOffsets, read);
+        return behindByTopic(endOffsets, committedOffsets, read);
     }
 
     /**
@@ -70,9 +79,19 @@ public final class BacklogProbe implements Serializable, AutoCloseable {
      */
     static long behind(Map<TopicPartition, Long> end, Map<TopicPartition, Long> committed, Map<TopicPartition, Long> read) {
         long behind = 0;
+        for (long topic : behindByTopic(end, committed, read).values()) {
+            behind += topic;
+        }
+        return behind;
+    }
+
+    /** {@link #behind}, summed per topic instead of over all. */
+    static Map<String, Long> behindByTopic(Map<TopicPartition, Long> end, Map<TopicPartition, Long> committed,
+            Map<TopicPartition, Long> read) {
+        Map<String, Long> behind = new HashMap<>();
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             long from = Math.max(read.getOrDefault(e.getKey(), 0L), committed.getOrDefault(e.getKey(), 0L));
-            behind += Math.max(0, e.getValue() - from);
+            behind.merge(e.getKey().topic(), Math.max(0, e.getValue() - from), Long::sum);
         }
         return behind;
     }

@@ -1,5 +1,7 @@
 package dev.changelake.jobs.source;
 
+import dev.changelake.lake.metrics.TableMetrics;
+import dev.changelake.schema.TableId;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -45,9 +47,17 @@ public final class BacklogReportingSource<SplitT extends SourceSplit, EnumT>
     private final BacklogProbe probe;
     private final long thresholdRecords;
     private final long probeIntervalMillis;
+    private final TopicTables topicTables;
 
+    /** Which table a topic holds, for the per-table {@code lagRecords} gauge; null: a topic no table is named for. */
+    public interface TopicTables extends java.io.Serializable {
+        TableId tableOf(String topic);
+    }
+
+    /** @param topicTables names the table of each topic for the per-table {@code lagRecords} gauges */
     public BacklogReportingSource(Source<RawChange, SplitT, EnumT> source, TypeInformation<RawChange> type, BacklogProbe probe,
-            long thresholdRecords, long probeIntervalMillis) {
+            long thresholdRecords, long probeIntervalMillis, TopicTables topicTables) {
+        this.topicTables = topicTables;
         this.source = source;
         this.type = type;
         this.probe = probe;
@@ -99,6 +109,8 @@ public final class BacklogReportingSource<SplitT extends SourceSplit, EnumT>
         /** subtask -> its next offset per partition, as it last reported */
         private final Map<Integer, Map<TopicPartition, Long>> read = new ConcurrentHashMap<>();
         private volatile boolean behind;
+        /** Per table: records in its topic not yet read, as last measured. */
+        private final Map<TableId, AtomicLong> tableBacklog = new ConcurrentHashMap<>();
 
         Reporting(SplitEnumerator<SplitT, EnumT> enumerator, SplitEnumeratorContext<SplitT> context) {
             this.enumerator = enumerator;
@@ -110,7 +122,7 @@ public final class BacklogReportingSource<SplitT extends SourceSplit, EnumT>
         @Override
         public void start() {
             enumerator.start();
-            context.callAsync(() -> probe.recordsNotRead(readSoFar()), this::report, 0, probeIntervalMillis);
+            context.callAsync(() -> probe.recordsNotReadByTopic(readSoFar()), this::report, 0, probeIntervalMillis);
         }
 
         /** The furthest any reader has read, per partition. */
@@ -120,10 +132,22 @@ public final class BacklogReportingSource<SplitT extends SourceSplit, EnumT>
             return merged;
         }
 
-        private void report(Long records, Throwable error) {
+        private void report(Map<String, Long> byTopic, Throwable error) {
             if (error != null) {
                 LOG.warn("cannot measure the backlog ({}); keeping processing-backlog={}", error.toString(), behind);
                 return;
+            }
+            long records = 0;
+            for (Map.Entry<String, Long> topic : byTopic.entrySet()) {
+                records += topic.getValue();
+                TableId table = topicTables.tableOf(topic.getKey());
+                if (table != null) {
+                    tableBacklog.computeIfAbsent(table, t -> {
+                        AtomicLong gauge = new AtomicLong();
+                        TableMetrics.of(context.metricGroup(), t).gauge("lagRecords", gauge::get);
+                        return gauge;
+                    }).set(topic.getValue());
+                }
             }
             backlog.set(records);
             boolean now = records > thresholdRecords;

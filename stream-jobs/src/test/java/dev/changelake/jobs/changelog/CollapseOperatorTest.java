@@ -1,5 +1,6 @@
 package dev.changelake.jobs.changelog;
 
+import static dev.changelake.jobs.changelog.DedupeFunctionTest.CUSTOMERS;
 import static dev.changelake.jobs.changelog.DedupeFunctionTest.ORDERS;
 import static dev.changelake.jobs.changelog.DedupeFunctionTest.change;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -128,13 +129,46 @@ class CollapseOperatorTest {
                     withSourceTime(change(ORDERS, Op.UPDATE, 2, 11, "PAID"), now - 1_000));
             h.prepareSnapshotPreBarrier(1);
             CollapseOperator op = (CollapseOperator) h.getOneInputOperator();
-            assertThat(op.freshness().histogram().getCount()).as("not visible before the checkpoint completes").isZero();
+            TableProgress orders = op.progress(ORDERS);
+            assertThat(orders.histogram().getCount()).as("not visible before the checkpoint completes").isZero();
 
             h.notifyOfCompletedCheckpoint(1);
 
-            assertThat(op.freshness().histogram().getCount()).isEqualTo(2);
-            assertThat(op.freshness().lastCommitMillis()).isBetween(5_000L, 60_000L);
-            assertThat(op.freshness().histogram().getStatistics().getMin()).isBetween(1_000L, 56_000L);
+            assertThat(orders.histogram().getCount()).isEqualTo(2);
+            assertThat(orders.lastCommitMillis()).isBetween(5_000L, 60_000L);
+            assertThat(orders.histogram().getStatistics().getMin()).isBetween(1_000L, 56_000L);
+        }
+    }
+
+    @Test
+    void rowsCountAsCommittedPerTableWhenTheirCheckpointCompletesAndTheLagIsTheOldestChangeNotYetCommitted() throws Exception {
+        try (var h = harness(1 << 20)) {
+            long now = System.currentTimeMillis();
+            feed(h, withSourceTime(change(ORDERS, Op.CREATE, 1, 10, "NEW"), now - 20_000),
+                    withSourceTime(change(ORDERS, Op.UPDATE, 1, 11, "PAID"), now - 10_000),
+                    withSourceTime(change(ORDERS, Op.UPDATE, 2, 12, "PAID"), now - 10_000),
+                    withSourceTime(change(CUSTOMERS, Op.UPDATE, 7, 13, "VIP"), now - 5_000));
+            CollapseOperator op = (CollapseOperator) h.getOneInputOperator();
+            TableProgress orders = op.progress(ORDERS);
+            TableProgress customers = op.progress(CUSTOMERS);
+            assertThat(orders.lagSeconds(now)).as("held since the oldest change read").isBetween(19L, 21L);
+
+            h.prepareSnapshotPreBarrier(1);
+            feed(h, withSourceTime(change(ORDERS, Op.UPDATE, 3, 14, "PAID"), now - 2_000));
+            assertThat(orders.rowsCommitted()).as("written, not committed").isZero();
+            assertThat(orders.lagSeconds(now)).isBetween(19L, 21L);
+
+            h.notifyOfCompletedCheckpoint(1);
+
+            assertThat(orders.rowsCommitted()).as("keys 1 and 2, collapsed; key 3 waits for checkpoint 2").isEqualTo(2);
+            assertThat(customers.rowsCommitted()).isEqualTo(1);
+            assertThat(orders.lagSeconds(now)).as("only key 3 is not committed").isBetween(1L, 3L);
+            assertThat(customers.lagSeconds(now)).isZero();
+
+            h.prepareSnapshotPreBarrier(2);
+            h.notifyOfCompletedCheckpoint(2);
+            assertThat(orders.rowsCommitted()).isEqualTo(3);
+            assertThat(orders.lagSeconds(now)).isZero();
         }
     }
 

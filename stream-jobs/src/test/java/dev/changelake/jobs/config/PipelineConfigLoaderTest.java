@@ -73,6 +73,27 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void missingTopicsAndLakeStartTimeoutReachTheJobAndBadValuesAreNamed() throws Exception {
+        ChangelogJobOptions defaults = loader.load(write(VALID)).jobOptions();
+        assertThat(defaults.missingTopics()).isEqualTo(ChangelogJobOptions.MissingTopics.WAIT);
+        assertThat(defaults.lakeStartTimeout()).isEqualTo(java.time.Duration.ofMinutes(2));
+
+        ChangelogJobOptions set = loader.load(write(VALID
+                .replace("kafka: {bootstrap-servers: 'b-1:9092'}", "kafka: {bootstrap-servers: 'b-1:9092', missing-topics: fail}")
+                .replace("lake:\n", "lake:\n  start-timeout: 30s\n"))).jobOptions();
+        assertThat(set.missingTopics()).isEqualTo(ChangelogJobOptions.MissingTopics.FAIL);
+        assertThat(set.lakeStartTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> loader.load(write(VALID
+                .replace("kafka: {bootstrap-servers: 'b-1:9092'}", "kafka: {bootstrap-servers: 'b-1:9092', missing-topics: ignore}")
+                .replace("lake:\n", "lake:\n  start-timeout: later\n"))))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).contains(
+                        "source.kafka.missing-topics: 'ignore' is not one of fail, wait",
+                        "lake.start-timeout: 'later' is not a duration (e.g. 30s, 2min, 500ms)"));
+    }
+
+    @Test
     void tlsSecurityAndUnknownSecurityNamed() throws Exception {
         Pipeline tls = loader.load(write(VALID.replace("bootstrap-servers: 'b-1:9092'", "bootstrap-servers: 'b-1:9094', security: tls")));
         assertThat(tls.jobOptions().kafkaProperties()).containsExactlyEntriesOf(Map.of("security.protocol", "SSL"));
@@ -88,7 +109,7 @@ class PipelineConfigLoaderTest {
         String typo = VALID.replace("bootstrap-servers:", "bootstrap-server:");
         assertThatThrownBy(() -> loader.load(write(typo)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("source.kafka.bootstrap-server: unknown key; accepted here: bootstrap-servers, group-id, properties, security, topic-discovery-interval");
+                .hasMessageContaining("source.kafka.bootstrap-server: unknown key; accepted here: bootstrap-servers, group-id, missing-topics, properties, security, topic-discovery-interval");
     }
 
     @Test
