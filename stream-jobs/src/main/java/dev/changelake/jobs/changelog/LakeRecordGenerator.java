@@ -37,9 +37,10 @@ final class LakeRecordGenerator implements DynamicRecordGenerator<ChangeRecord> 
             targets = new HashMap<>();
         }
         Target t = targets.computeIfAbsent(change.schema(), this::target);
-        // No distribution mode: the sink forwards the row to the writer chained in this task, with no shuffle. The
-        // keyed dedupe before it already sends every change of a key to this one task, in order, so each key is
-        // written by one writer; hashing it again to another writer would cost a serialization and a network hop.
+        // No distribution mode. Iceberg 1.10 (the newest that is Java 11 bytecode, for MSF) reads that as NONE: a
+        // table with key columns is hashed by them to one writer (in order, since every change of a key comes from
+        // this one task after the keyed dedupe), one without is spread over the writers. Iceberg 1.11 would instead
+        // forward the row to the writer chained in this task, saving that serialization and network hop.
         DynamicRecord r = new DynamicRecord(t.table, null, t.schema,
                 t.converter.toRow(change), t.spec, null, options.parallelism);
         if (!t.keyColumns.isEmpty()) {
