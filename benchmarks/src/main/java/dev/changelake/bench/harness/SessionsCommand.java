@@ -9,7 +9,6 @@ import dev.changelake.ingest.events.EventFormat;
 import dev.changelake.ingest.events.EventGenerator;
 import dev.changelake.ingest.events.KafkaEventSink;
 import dev.changelake.jobs.checkpoint.CheckpointSettings;
-import dev.changelake.jobs.session.AggregateSpec;
 import dev.changelake.jobs.session.SessionJob;
 import dev.changelake.jobs.session.SessionJobOptions;
 import dev.changelake.lake.catalog.CatalogOptions;
@@ -107,16 +106,9 @@ final class SessionsCommand implements Callable<Integer> {
                 Map.of("uri", "jdbc:sqlite:" + dir.resolve("catalog.db"), "jdbc.schema-version", "V1",
                         "io-impl", "org.apache.iceberg.hadoop.HadoopFileIO"));
         String group = "bench-" + topic;
-        SessionJobOptions options = SessionJobOptions.builder()
+        SessionJobOptions options = dev.changelake.deploy.local.LocalSessions.demoAggregates(SessionJobOptions.builder())
                 .kafka(kafka.bootstrapServers(), topic, SessionJobOptions.Format.JSON).groupId(group)
                 .gap(gap).maxOutOfOrderness(Duration.ofSeconds(5)).idleness(Duration.ZERO)
-                .aggregate("events", AggregateSpec.Function.COUNT, null)
-                .aggregate("revenue", AggregateSpec.Function.SUM, "amount")
-                .aggregate("largest_amount", AggregateSpec.Function.MAX, "amount")
-                .aggregate("entry_page", AggregateSpec.Function.FIRST_VALUE, "item")
-                .aggregate("exit_page", AggregateSpec.Function.LAST_VALUE, "item")
-                .aggregate("distinct_items", AggregateSpec.Function.DISTINCT_COUNT, "item")
-                .aggregate("duration_ms", AggregateSpec.Function.DURATION, null)
                 .catalog(catalog).table("bench.sessions").lateTable("bench.late_events")
                 .checkpoint(new CheckpointSettings(Duration.ofSeconds(5), Duration.ofSeconds(30),
                         Files.createDirectories(dir.resolve("checkpoints")).toUri().toString(), Duration.ofSeconds(1),

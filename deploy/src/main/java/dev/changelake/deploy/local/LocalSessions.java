@@ -99,16 +99,9 @@ public final class LocalSessions implements AutoCloseable {
             sink = new KafkaEventSink(stack.kafka().bootstrapServers(), TOPIC, Map.of());
         }
         var checkpoint = mirror.jobOptions().checkpointSettings();
-        SessionJobOptions options = b.key("user_id").eventTime("event_time")
+        SessionJobOptions options = demoAggregates(b).key("user_id").eventTime("event_time")
                 .gap(Duration.ofSeconds(10)).maxOutOfOrderness(Duration.ofSeconds(5)).allowedLateness(Duration.ofSeconds(2))
                 .idleness(Duration.ofSeconds(10))
-                .aggregate("events", AggregateSpec.Function.COUNT, null)
-                .aggregate("revenue", AggregateSpec.Function.SUM, "amount")
-                .aggregate("largest_amount", AggregateSpec.Function.MAX, "amount")
-                .aggregate("entry_page", AggregateSpec.Function.FIRST_VALUE, "item")
-                .aggregate("exit_page", AggregateSpec.Function.LAST_VALUE, "item")
-                .aggregate("distinct_items", AggregateSpec.Function.DISTINCT_COUNT, "item")
-                .aggregate("duration_ms", AggregateSpec.Function.DURATION, null)
                 .catalog(mirror.jobOptions().catalog()).table(TABLE).lateTable(LATE_TABLE)
                 .checkpoint(new dev.changelake.jobs.checkpoint.CheckpointSettings(checkpoint.interval(),
                         checkpoint.intervalDuringBacklog(),
@@ -191,5 +184,17 @@ public final class LocalSessions implements AutoCloseable {
         if (kinesalite != null) {
             kinesalite.close();
         }
+    }
+
+    /** The demo's aggregates over the producer's events, one of each kind: the local run and the benchmark use them. */
+    public static SessionJobOptions.Builder demoAggregates(SessionJobOptions.Builder b) {
+        return b
+                .aggregate("events", AggregateSpec.Function.COUNT, null)
+                .aggregate("revenue", AggregateSpec.Function.SUM, "amount")
+                .aggregate("largest_amount", AggregateSpec.Function.MAX, "amount")
+                .aggregate("entry_page", AggregateSpec.Function.FIRST_VALUE, "item")
+                .aggregate("exit_page", AggregateSpec.Function.LAST_VALUE, "item")
+                .aggregate("distinct_items", AggregateSpec.Function.DISTINCT_COUNT, "item")
+                .aggregate("duration_ms", AggregateSpec.Function.DURATION, null);
     }
 }

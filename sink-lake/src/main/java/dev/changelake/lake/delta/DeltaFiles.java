@@ -206,10 +206,13 @@ public final class DeltaFiles {
         if (v == null) {
             return low == null && high == null;
         }
-        Comparable c = v instanceof Number && !(v instanceof BigDecimal) ? ((Number) v).longValue() : (Comparable) v;
-        Object lo = low instanceof Number && !(low instanceof BigDecimal) ? ((Number) low).longValue() : low;
-        Object hi = high instanceof Number && !(high instanceof BigDecimal) ? ((Number) high).longValue() : high;
-        return (lo == null || c.compareTo(lo) >= 0) && (hi == null || c.compareTo(hi) < 0);
+        Comparable c = (Comparable) widened(v);
+        return (low == null || c.compareTo(widened(low)) >= 0) && (high == null || c.compareTo(widened(high)) < 0);
+    }
+
+    /** INT and BIGINT values as long, so a column and its chunk bounds compare whatever their Java types. */
+    private static Object widened(Object v) {
+        return v instanceof Integer ? Long.valueOf((Integer) v) : v;
     }
 
     /** Every live row of the table's latest version, in no particular order. */

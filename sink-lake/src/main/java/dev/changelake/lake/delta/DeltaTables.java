@@ -88,14 +88,19 @@ public final class DeltaTables {
      * dropped at the source stays, with nulls in new rows). Returns the names added.
      */
     public static List<String> addColumns(Engine engine, String tablePath, TableSchema wanted) {
-        Snapshot snapshot = snapshot(engine, tablePath);
-        StructType current = snapshot.getSchema();
-        StructType evolved = current;
+        return addColumns(engine, snapshot(engine, tablePath), List.of(wanted));
+    }
+
+    /** As {@link #addColumns(Engine, String, TableSchema)} on {@code snapshot}, for the columns of every schema. */
+    static List<String> addColumns(Engine engine, Snapshot snapshot, java.util.Collection<TableSchema> wanted) {
+        StructType evolved = snapshot.getSchema();
         List<String> added = new ArrayList<>();
-        for (StructField f : DeltaSchemas.toDelta(wanted).fields()) {
-            if (current.indexOf(f.getName()) < 0) {
-                evolved = evolved.add(new StructField(f.getName(), f.getDataType(), true, f.getMetadata()));
-                added.add(f.getName());
+        for (TableSchema schema : wanted) {
+            for (StructField f : DeltaSchemas.toDelta(schema).fields()) {
+                if (evolved.indexOf(f.getName()) < 0) {
+                    evolved = evolved.add(new StructField(f.getName(), f.getDataType(), true, f.getMetadata()));
+                    added.add(f.getName());
+                }
             }
         }
         if (!added.isEmpty()) {

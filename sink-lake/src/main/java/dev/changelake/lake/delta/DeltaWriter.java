@@ -12,7 +12,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,22 +74,20 @@ final class DeltaWriter implements CommittingSinkWriter<ChangeRecord, DeltaCommi
 
     private DeltaCommittable prepare(TableBuffer buffer) {
         String path = buffer.target.path;
-        TableSchema newest = buffer.schemas.iterator().next();
-        for (TableSchema s : buffer.schemas) {
-            newest = s; // the last seen
+        // Each snapshot load lists the table's log (on S3): load again only after this writer changed the table.
+        Snapshot snapshot = DeltaTables.latest(engine, path).orElse(null);
+        if (snapshot == null) {
+            DeltaTables.create(engine, path, buffer.newest, buffer.target.partitionColumns, buffer.target.properties,
+                    sink.sinkId());
+            LOG.info("created Delta table {} for {}", path, buffer.newest.table());
+            snapshot = DeltaTables.snapshot(engine, path);
         }
-        if (DeltaTables.create(engine, path, newest, buffer.target.partitionColumns, buffer.target.properties,
-                sink.sinkId())) {
-            LOG.info("created Delta table {} for {}", path, newest.table());
+        checkOwner(snapshot);
+        List<String> added = DeltaTables.addColumns(engine, snapshot, buffer.schemas);
+        if (!added.isEmpty()) {
+            LOG.info("Delta table {}: added columns {}", path, added);
+            snapshot = DeltaTables.snapshot(engine, path);
         }
-        checkOwner(DeltaTables.snapshot(engine, path));
-        for (TableSchema s : buffer.schemas) {
-            List<String> added = DeltaTables.addColumns(engine, path, s);
-            if (!added.isEmpty()) {
-                LOG.info("Delta table {}: added columns {}", path, added);
-            }
-        }
-        Snapshot snapshot = DeltaTables.snapshot(engine, path);
         Deque<Pending> mine = pending.computeIfAbsent(path, p -> new ArrayDeque<>());
         Optional<Long> committed = snapshot.getLatestTransactionVersion(engine, sink.sinkId());
         mine.removeIf(p -> p.checkpointId != DeltaCommittable.NO_CHECKPOINT && committed.isPresent()
@@ -148,7 +145,9 @@ final class DeltaWriter implements CommittingSinkWriter<ChangeRecord, DeltaCommi
     /** One table's changes since the last checkpoint. */
     private static final class TableBuffer {
         final DeltaSink.Target target;
-        final Set<TableSchema> schemas = new LinkedHashSet<>();
+        /** Every schema the changes came with, for the columns to add; the newest creates the table. */
+        final Set<TableSchema> schemas = new HashSet<>();
+        TableSchema newest;
         final Map<List<Object>, Map<String, Object>> changes = new LinkedHashMap<>();
         /** Keys whose first change here is an insert the collapse knows is new (Op.CREATE): nothing to replace. */
         final Set<List<Object>> created = new HashSet<>();
@@ -164,8 +163,8 @@ final class DeltaWriter implements CommittingSinkWriter<ChangeRecord, DeltaCommi
                 throw new IllegalArgumentException("table " + schema.table() + " has no primary key; the Delta sink "
                         + "upserts by key (tables without one are mirrored to Iceberg only)");
             }
-            schemas.remove(schema);
-            schemas.add(schema); // newest last
+            schemas.add(schema);
+            newest = schema;
             if (primaryKey == null) {
                 primaryKey = schema.primaryKey();
             }

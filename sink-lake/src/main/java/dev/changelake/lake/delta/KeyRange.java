@@ -100,14 +100,15 @@ final class KeyRange {
 
     /** Whether the file may hold values in [low, high) of a numeric column; true when unknown. */
     boolean mayOverlap(Object low, Object high) {
-        if (!(min instanceof Long) || (low != null && !(low instanceof Number)) || (high != null && !(high instanceof Number))) {
-            return true;
-        }
-        if (min instanceof Long && (low instanceof BigDecimal || high instanceof BigDecimal)) {
+        if (!(min instanceof Long) || !integralOrNull(low) || !integralOrNull(high)) {
             return true;
         }
         return (high == null || (Long) min < ((Number) high).longValue())
                 && (low == null || (Long) max >= ((Number) low).longValue());
+    }
+
+    private static boolean integralOrNull(Object v) {
+        return v == null || v instanceof Long || v instanceof Integer;
     }
 
     private static boolean startsWith(byte[] k, byte[] prefix) {

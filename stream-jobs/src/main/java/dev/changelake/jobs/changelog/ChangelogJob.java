@@ -145,6 +145,8 @@ public final class ChangelogJob {
         private static final long serialVersionUID = 1L;
         private final ChangelogJobOptions options;
         private final LakeFormat format;
+        /** Per table: matching the entries' regular expressions for every change would be per-record setup work. */
+        private transient Map<TableId, Boolean> passes;
 
         FormatFilter(ChangelogJobOptions options, LakeFormat format) {
             this.options = options;
@@ -153,15 +155,21 @@ public final class ChangelogJob {
 
         @Override
         public boolean filter(ChangeRecord change) {
-            LakeFormat f = options.formatOf(change.table());
-            return format == LakeFormat.DELTA ? f.delta() : f.iceberg();
+            if (passes == null) {
+                passes = new java.util.HashMap<>();
+            }
+            return passes.computeIfAbsent(change.table(), t -> {
+                LakeFormat f = options.formatOf(t);
+                return format == LakeFormat.DELTA ? f.delta() : f.iceberg();
+            });
         }
     }
 
-    /** Each table's Delta location and partition columns, from its entry. */
+    /** Each table's Delta location and partition columns, from its entry; built once per table and task. */
     static final class DeltaTargets implements DeltaSink.Targets {
         private static final long serialVersionUID = 1L;
         private final ChangelogJobOptions options;
+        private transient Map<TableId, DeltaSink.Target> targets;
 
         DeltaTargets(ChangelogJobOptions options) {
             this.options = options;
@@ -169,9 +177,13 @@ public final class ChangelogJob {
 
         @Override
         public DeltaSink.Target of(TableSchema schema) {
-            TableOptions t = options.optionsFor(schema.table());
-            return new DeltaSink.Target(options.deltaPathOf(schema.table()), t.partitionBy().identityColumns(),
-                    t.properties());
+            if (targets == null) {
+                targets = new java.util.HashMap<>();
+            }
+            return targets.computeIfAbsent(schema.table(), table -> {
+                TableOptions t = options.optionsFor(table);
+                return new DeltaSink.Target(options.deltaPathOf(table), t.partitionBy().identityColumns(), t.properties());
+            });
         }
     }
 
