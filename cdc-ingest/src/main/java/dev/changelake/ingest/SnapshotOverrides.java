@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ public final class SnapshotOverrides {
     public static Map<String, String> forSource(String jdbcUrl, String user, String password, List<String> databases)
             throws SQLException {
         Map<String, List<Column>> tables = new LinkedHashMap<>();
-        String in = String.join(", ", databases.stream().map(d -> "?").toList());
+        String in = String.join(", ", databases.stream().map(d -> "?").collect(Collectors.toList()));
         String sql = "SELECT c.TABLE_SCHEMA, c.TABLE_NAME, c.COLUMN_NAME, c.DATA_TYPE FROM information_schema.COLUMNS c"
                 + " JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME"
                 + " WHERE t.TABLE_TYPE = 'BASE TABLE' AND c.TABLE_SCHEMA IN (" + in + ")"
@@ -96,7 +97,60 @@ public final class SnapshotOverrides {
         return "`" + identifier.replace("`", "``") + "`";
     }
 
-    record Column(String database, String table, String name, String dataType) {
+    static final class Column {
+        private final String database;
+        private final String table;
+        private final String name;
+        private final String dataType;
+
+        Column(String database, String table, String name, String dataType) {
+            this.database = database;
+            this.table = table;
+            this.name = name;
+            this.dataType = dataType;
+        }
+
+        public String database() {
+            return database;
+        }
+
+        public String table() {
+            return table;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public String dataType() {
+            return dataType;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Column)) {
+                return false;
+            }
+            Column o = (Column) other;
+            return java.util.Objects.equals(database, o.database)
+                    && java.util.Objects.equals(table, o.table)
+                    && java.util.Objects.equals(name, o.name)
+                    && java.util.Objects.equals(dataType, o.dataType);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(database, table, name, dataType);
+        }
+
+        @Override
+        public String toString() {
+            return "Column[database=" + database + ", table=" + table + ", name=" + name + ", dataType=" + dataType + "]";
+        }
+
         boolean isFloat() {
             return "float".equalsIgnoreCase(dataType);
         }

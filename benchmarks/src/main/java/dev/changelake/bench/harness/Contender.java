@@ -179,7 +179,8 @@ abstract class Contender {
             StreamTableEnvironment sql = StreamTableEnvironment.create(env);
             Map<String, String> catalog = new java.util.LinkedHashMap<>(setup.catalog.icebergProperties());
             catalog.put("type", "iceberg");
-            catalog.put("catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog");
+            // The same catalog class as ours: on SQLite, one that does not hold the file locked (see SqliteJdbcCatalog).
+            catalog.put("catalog-impl", setup.catalog.catalogImpl());
             sql.executeSql("CREATE CATALOG lake WITH (" + with(catalog) + ")");
             sql.executeSql("CREATE DATABASE IF NOT EXISTS lake." + run(pair));
             String columns = "id BIGINT, customer_id BIGINT, status STRING, amount BYTES, currency STRING, "

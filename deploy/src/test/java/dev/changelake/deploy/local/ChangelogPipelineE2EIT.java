@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.changelake.fixtures.workload.DemoWorkload;
+import dev.changelake.lake.catalog.LakeCatalogs;
 import dev.changelake.lake.verify.VerifyReport;
 import dev.changelake.schema.TableId;
 import dev.changelake.schema.TableSchema;
@@ -33,6 +34,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import java.util.Set;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.catalog.Catalog;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,6 +73,8 @@ class ChangelogPipelineE2EIT extends PipelineE2E {
             assertDeadLetter(mirror.jobOptions().deadLetterTopic(), mirror.jobOptions().topicOf(ORDERS));
             assertThat(report.tables()).extracting(t -> t.table()).containsExactlyInAnyOrder(CUSTOMERS, ORDERS);
             assertThat(report.rows()).isEqualTo(count(db, "customers") + count(db, "orders"));
+            assertEachCheckpointCommittedOnce(mirror, ORDERS);
+            assertEachCheckpointCommittedOnce(mirror, CUSTOMERS);
             // The same comparison from the command line, driven by the stack's pipeline.yaml.
             Path config = LocalPipelineConfig.write(stack, DB, mirror);
             StringWriter cliOut = new StringWriter();
@@ -84,6 +89,33 @@ class ChangelogPipelineE2EIT extends PipelineE2E {
             VerifyReport afterReplay = mirror.awaitMirror(Duration.ofMinutes(2));
             assertThat(afterReplay.ok()).as(afterReplay.details()).isTrue();
             assertThat(afterReplay.rows()).isEqualTo(report.rows());
+        }
+    }
+
+    /**
+     * Every Iceberg commit of the sink records a distinct, increasing checkpoint id, from the first job and from the job
+     * restored from its checkpoint: the restored job found the restored checkpoint's commit in the table and did not
+     * commit it again (Iceberg's dynamic sink keeps that check in the snapshot summaries).
+     */
+    private static void assertEachCheckpointCommittedOnce(LocalMirror mirror, TableId table) throws Exception {
+        Catalog catalog = LakeCatalogs.open(mirror.jobOptions().catalog());
+        try {
+            List<Long> checkpoints = new ArrayList<>();
+            Set<String> jobs = new java.util.HashSet<>();
+            for (Snapshot s : catalog.loadTable(mirror.jobOptions().lakeTableOf(table)).snapshots()) {
+                String checkpoint = s.summary().get("flink.max-committed-checkpoint-id");
+                if (checkpoint != null) {
+                    checkpoints.add(Long.parseLong(checkpoint));
+                    jobs.add(s.summary().get("flink.job-id"));
+                }
+            }
+            assertThat(jobs).as("commits of the first and the restored job in " + table).hasSize(2);
+            assertThat(checkpoints).as("checkpoint ids committed to " + table + ", in commit order")
+                    .isSorted().doesNotHaveDuplicates();
+        } finally {
+            if (catalog instanceof java.io.Closeable closeable) {
+                closeable.close();
+            }
         }
     }
 

@@ -89,7 +89,14 @@ public final class CatalogOptions implements Serializable {
         return p;
     }
 
-    String catalogImpl() {
+    /**
+     * The Iceberg catalog class: for a JDBC catalog on a SQLite file {@link SqliteJdbcCatalog}, which keeps Iceberg
+     * 1.10.1 from holding a lock on the file for as long as a catalog is open.
+     */
+    public String catalogImpl() {
+        if (type == Type.JDBC && properties.getOrDefault("uri", "").startsWith("jdbc:sqlite:")) {
+            return SqliteJdbcCatalog.class.getName();
+        }
         return type.catalogImpl;
     }
 }

@@ -1,10 +1,12 @@
 package dev.changelake.lake.iceberg;
 
 import java.io.Serializable;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 
@@ -48,7 +50,7 @@ public final class PartitionTransforms implements Serializable {
         return fields.stream().map(f -> {
             Matcher m = matcher(f);
             return m.group(2) != null ? m.group(2) : m.group(5) != null ? m.group(5) : m.group(6);
-        }).toList();
+        }).collect(Collectors.collectingAndThen(Collectors.toList(), Collections::unmodifiableList));
     }
 
     /**

@@ -14,7 +14,45 @@ import org.apache.iceberg.types.Types;
  */
 abstract class SourceReader {
     /** One source row as the lake's columns; when {@code filtered} (not in the lake), only the key columns are set. */
-    record Row(String[] values, boolean filtered) {
+    static final class Row {
+        private final String[] values;
+        private final boolean filtered;
+
+        Row(String[] values, boolean filtered) {
+            this.values = values;
+            this.filtered = filtered;
+        }
+
+        public String[] values() {
+            return values;
+        }
+
+        public boolean filtered() {
+            return filtered;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Row)) {
+                return false;
+            }
+            Row o = (Row) other;
+            return java.util.Objects.equals(values, o.values)
+                    && filtered == o.filtered;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(values, filtered);
+        }
+
+        @Override
+        public String toString() {
+            return "Row[values=" + values + ", filtered=" + filtered + "]";
+        }
     }
 
     final List<Types.NestedField> columns;

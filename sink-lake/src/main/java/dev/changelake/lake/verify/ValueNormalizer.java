@@ -12,7 +12,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
-import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.iceberg.types.Type;
@@ -93,7 +92,7 @@ final class ValueNormalizer {
                     b.get(bytes);
                     v = bytes;
                 }
-                return HexFormat.of().formatHex((byte[]) v);
+                return hex((byte[]) v);
             case TIMESTAMP:
                 if (v instanceof OffsetDateTime) {
                     return ((OffsetDateTime) v).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime().toString();
@@ -181,5 +180,17 @@ final class ValueNormalizer {
     /** A date with a zero month or day ({@code 0000-00-00}, {@code 2024-00-15}), which no calendar has. */
     static boolean isZeroDate(String text) {
         return text.length() >= 10 && (text.startsWith("00", 5) || text.startsWith("00", 8));
+    }
+
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+
+    /** Lowercase hex of {@code bytes}, two digits a byte (as Java 17's HexFormat.of().formatHex). */
+    private static String hex(byte[] bytes) {
+        char[] out = new char[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            out[2 * i] = HEX_DIGITS[(bytes[i] >> 4) & 0xf];
+            out[2 * i + 1] = HEX_DIGITS[bytes[i] & 0xf];
+        }
+        return new String(out);
     }
 }

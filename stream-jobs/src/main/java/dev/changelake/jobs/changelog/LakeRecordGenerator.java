@@ -11,6 +11,7 @@ import java.util.Set;
 import org.apache.flink.util.Collector;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.sink.dynamic.DynamicRecord;
 import org.apache.iceberg.flink.sink.dynamic.DynamicRecordGenerator;
@@ -37,10 +38,12 @@ final class LakeRecordGenerator implements DynamicRecordGenerator<ChangeRecord> 
             targets = new HashMap<>();
         }
         Target t = targets.computeIfAbsent(change.schema(), this::target);
-        // No distribution mode: the sink forwards the row to the writer chained in this task, with no shuffle. The
-        // keyed dedupe before it already sends every change of a key to this one task, in order, so each key is
-        // written by one writer; hashing it again to another writer would cost a serialization and a network hop.
-        DynamicRecord r = new DynamicRecord(t.table, null, t.schema,
+        // No distribution mode. Iceberg 1.10 (the newest that is Java 11 bytecode, for MSF) reads that as NONE: a
+        // table with key columns is hashed by them to one writer (in order, since every change of a key comes from
+        // this one task after the keyed dedupe), one without is spread over the writers. Iceberg 1.11 would instead
+        // forward the row to the writer chained in this task, saving that serialization and network hop.
+        // The branch named: Iceberg 1.10 fails to create a new table's branch from null (1.11 reads null as main).
+        DynamicRecord r = new DynamicRecord(t.table, SnapshotRef.MAIN_BRANCH, t.schema,
                 t.converter.toRow(change), t.spec, null, options.parallelism);
         if (!t.keyColumns.isEmpty()) {
             // A CREATE from the collapse is a key the lake has no row of: a plain insert, no equality delete first.

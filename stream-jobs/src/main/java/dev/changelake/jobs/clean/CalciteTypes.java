@@ -62,42 +62,86 @@ final class CalciteTypes {
 
     /** The SQL type an expression sees a column as. */
     static RelDataType sqlType(RelDataTypeFactory types, ColumnType type, boolean nullable) {
-        RelDataType sql = switch (type.kind()) {
-            case BOOLEAN -> types.createSqlType(SqlTypeName.BOOLEAN);
-            case INT -> types.createSqlType(SqlTypeName.INTEGER);
+        RelDataType sql;
+        switch (type.kind()) {
+            case BOOLEAN:
+                sql = types.createSqlType(SqlTypeName.BOOLEAN);
+                break;
+            case INT:
+                sql = types.createSqlType(SqlTypeName.INTEGER);
+                break;
             // TIME is a MySQL duration in microseconds, not a time of day: a number is what it is.
-            case LONG, TIME -> types.createSqlType(SqlTypeName.BIGINT);
-            case FLOAT -> types.createSqlType(SqlTypeName.REAL);
-            case DOUBLE -> types.createSqlType(SqlTypeName.DOUBLE);
-            case DECIMAL -> types.createSqlType(SqlTypeName.DECIMAL, type.precision(), type.scale());
-            case STRING -> types.createSqlType(SqlTypeName.VARCHAR);
-            case BINARY -> types.createSqlType(SqlTypeName.VARBINARY);
-            case DATE -> types.createSqlType(SqlTypeName.DATE);
-            case TIMESTAMP -> types.createSqlType(SqlTypeName.TIMESTAMP, TIMESTAMP_PRECISION);
-            case TIMESTAMP_TZ -> types.createSqlType(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_PRECISION);
-        };
+            case LONG:
+            case TIME:
+                sql = types.createSqlType(SqlTypeName.BIGINT);
+                break;
+            case FLOAT:
+                sql = types.createSqlType(SqlTypeName.REAL);
+                break;
+            case DOUBLE:
+                sql = types.createSqlType(SqlTypeName.DOUBLE);
+                break;
+            case DECIMAL:
+                sql = types.createSqlType(SqlTypeName.DECIMAL, type.precision(), type.scale());
+                break;
+            case STRING:
+                sql = types.createSqlType(SqlTypeName.VARCHAR);
+                break;
+            case BINARY:
+                sql = types.createSqlType(SqlTypeName.VARBINARY);
+                break;
+            case DATE:
+                sql = types.createSqlType(SqlTypeName.DATE);
+                break;
+            case TIMESTAMP:
+                sql = types.createSqlType(SqlTypeName.TIMESTAMP, TIMESTAMP_PRECISION);
+                break;
+            case TIMESTAMP_TZ:
+                sql = types.createSqlType(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_PRECISION);
+                break;
+            default:
+                throw new IllegalStateException("unexpected column kind " + type.kind());
+        }
         return types.createTypeWithNullability(sql, nullable);
     }
 
     /** The lake column type of an expression's result, or null for SQL types the lake has no column for. */
     static ColumnType columnType(RelDataType type) {
-        return switch (type.getSqlTypeName()) {
-            case BOOLEAN -> ColumnType.of(ColumnType.Kind.BOOLEAN);
-            case TINYINT, SMALLINT, INTEGER -> ColumnType.of(ColumnType.Kind.INT);
-            case BIGINT -> ColumnType.of(ColumnType.Kind.LONG);
-            case REAL -> ColumnType.of(ColumnType.Kind.FLOAT);
+        switch (type.getSqlTypeName()) {
+            case BOOLEAN:
+                return ColumnType.of(ColumnType.Kind.BOOLEAN);
+            case TINYINT:
+            case SMALLINT:
+            case INTEGER:
+                return ColumnType.of(ColumnType.Kind.INT);
+            case BIGINT:
+                return ColumnType.of(ColumnType.Kind.LONG);
+            case REAL:
+                return ColumnType.of(ColumnType.Kind.FLOAT);
             // SQL's FLOAT is double precision.
-            case FLOAT, DOUBLE -> ColumnType.of(ColumnType.Kind.DOUBLE);
-            case DECIMAL -> ColumnType.decimal(Math.min(type.getPrecision(), TypeMapping.MAX_DECIMAL_PRECISION),
-                    Math.max(0, type.getScale()));
-            case CHAR, VARCHAR -> ColumnType.of(ColumnType.Kind.STRING);
-            case BINARY, VARBINARY -> ColumnType.of(ColumnType.Kind.BINARY);
-            case DATE -> ColumnType.of(ColumnType.Kind.DATE);
-            case TIME -> ColumnType.of(ColumnType.Kind.TIME);
-            case TIMESTAMP -> ColumnType.of(ColumnType.Kind.TIMESTAMP);
-            case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> ColumnType.of(ColumnType.Kind.TIMESTAMP_TZ);
-            default -> null;
-        };
+            case FLOAT:
+            case DOUBLE:
+                return ColumnType.of(ColumnType.Kind.DOUBLE);
+            case DECIMAL:
+                return ColumnType.decimal(Math.min(type.getPrecision(), TypeMapping.MAX_DECIMAL_PRECISION),
+                        Math.max(0, type.getScale()));
+            case CHAR:
+            case VARCHAR:
+                return ColumnType.of(ColumnType.Kind.STRING);
+            case BINARY:
+            case VARBINARY:
+                return ColumnType.of(ColumnType.Kind.BINARY);
+            case DATE:
+                return ColumnType.of(ColumnType.Kind.DATE);
+            case TIME:
+                return ColumnType.of(ColumnType.Kind.TIME);
+            case TIMESTAMP:
+                return ColumnType.of(ColumnType.Kind.TIMESTAMP);
+            case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
+                return ColumnType.of(ColumnType.Kind.TIMESTAMP_TZ);
+            default:
+                return null;
+        }
     }
 
     /** A canonical value as Calcite's generated code reads it. */
@@ -105,12 +149,16 @@ final class CalciteTypes {
         if (value == null) {
             return null;
         }
-        return switch (kind) {
-            case BINARY -> new ByteString((byte[]) value);
+        switch (kind) {
+            case BINARY:
+                return new ByteString((byte[]) value);
             // floorDiv, not /, so that before 1970 a value still compares on the right side of a whole millisecond.
-            case TIMESTAMP, TIMESTAMP_TZ -> Math.floorDiv((Long) value, MICROS_PER_MILLI);
-            default -> value;
-        };
+            case TIMESTAMP:
+            case TIMESTAMP_TZ:
+                return Math.floorDiv((Long) value, MICROS_PER_MILLI);
+            default:
+                return value;
+        }
     }
 
     /**
@@ -122,17 +170,31 @@ final class CalciteTypes {
         if (value == null) {
             return null;
         }
-        return switch (type.kind()) {
-            case BOOLEAN, STRING -> value;
-            case INT, DATE -> ((Number) value).intValue();
-            case LONG -> ((Number) value).longValue();
-            case FLOAT -> ((Number) value).floatValue();
-            case DOUBLE -> ((Number) value).doubleValue();
-            case DECIMAL -> fit((BigDecimal) value, type);
-            case BINARY -> ((ByteString) value).getBytes();
+        switch (type.kind()) {
+            case BOOLEAN:
+            case STRING:
+                return value;
+            case INT:
+            case DATE:
+                return ((Number) value).intValue();
+            case LONG:
+                return ((Number) value).longValue();
+            case FLOAT:
+                return ((Number) value).floatValue();
+            case DOUBLE:
+                return ((Number) value).doubleValue();
+            case DECIMAL:
+                return fit((BigDecimal) value, type);
+            case BINARY:
+                return ((ByteString) value).getBytes();
             // TIME: Calcite's milliseconds of the day; TIMESTAMP(_TZ): its milliseconds since the epoch.
-            case TIME, TIMESTAMP, TIMESTAMP_TZ -> ((Number) value).longValue() * MICROS_PER_MILLI;
-        };
+            case TIME:
+            case TIMESTAMP:
+            case TIMESTAMP_TZ:
+                return ((Number) value).longValue() * MICROS_PER_MILLI;
+            default:
+                throw new IllegalStateException("unexpected column kind " + type.kind());
+        }
     }
 
     /** The canonical DECIMAL has exactly the column's scale (division results may carry more or fewer digits). */

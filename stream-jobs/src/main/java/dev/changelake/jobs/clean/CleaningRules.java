@@ -208,8 +208,11 @@ public final class CleaningRules implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CleaningRules r && Objects.equals(r.filter, filter) && r.columns.equals(columns)
-                && r.drop.equals(drop);
+        if (!(o instanceof CleaningRules)) {
+            return false;
+        }
+        CleaningRules r = (CleaningRules) o;
+        return Objects.equals(r.filter, filter) && r.columns.equals(columns) && r.drop.equals(drop);
     }
 
     @Override

@@ -24,7 +24,52 @@ public final class CompiledRules implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** One rule of {@code columns}, compiled: the column it writes and whether that column exists in the input. */
-    record ColumnRule(String column, boolean rewrites, ExpressionCompiler.Compiled code) {
+    static final class ColumnRule {
+        private final String column;
+        private final boolean rewrites;
+        private final ExpressionCompiler.Compiled code;
+
+        ColumnRule(String column, boolean rewrites, ExpressionCompiler.Compiled code) {
+            this.column = column;
+            this.rewrites = rewrites;
+            this.code = code;
+        }
+
+        public String column() {
+            return column;
+        }
+
+        public boolean rewrites() {
+            return rewrites;
+        }
+
+        public ExpressionCompiler.Compiled code() {
+            return code;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof ColumnRule)) {
+                return false;
+            }
+            ColumnRule o = (ColumnRule) other;
+            return java.util.Objects.equals(column, o.column)
+                    && rewrites == o.rewrites
+                    && java.util.Objects.equals(code, o.code);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(column, rewrites, code);
+        }
+
+        @Override
+        public String toString() {
+            return "ColumnRule[column=" + column + ", rewrites=" + rewrites + ", code=" + code + "]";
+        }
     }
 
     private final TableSchema output;

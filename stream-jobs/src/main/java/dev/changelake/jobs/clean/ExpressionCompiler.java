@@ -68,7 +68,52 @@ final class ExpressionCompiler {
             .withTypeCoercionEnabled(false);
 
     /** One compiled expression: its SQL type, the input columns it reads, and its evaluator. */
-    record Compiled(RelDataType type, ImmutableBitSet inputs, Evaluator evaluator) {
+    static final class Compiled {
+        private final RelDataType type;
+        private final ImmutableBitSet inputs;
+        private final Evaluator evaluator;
+
+        Compiled(RelDataType type, ImmutableBitSet inputs, Evaluator evaluator) {
+            this.type = type;
+            this.inputs = inputs;
+            this.evaluator = evaluator;
+        }
+
+        public RelDataType type() {
+            return type;
+        }
+
+        public ImmutableBitSet inputs() {
+            return inputs;
+        }
+
+        public Evaluator evaluator() {
+            return evaluator;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Compiled)) {
+                return false;
+            }
+            Compiled o = (Compiled) other;
+            return java.util.Objects.equals(type, o.type)
+                    && java.util.Objects.equals(inputs, o.inputs)
+                    && java.util.Objects.equals(evaluator, o.evaluator);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(type, inputs, evaluator);
+        }
+
+        @Override
+        public String toString() {
+            return "Compiled[type=" + type + ", inputs=" + inputs + ", evaluator=" + evaluator + "]";
+        }
     }
 
     private final TableSchema input;

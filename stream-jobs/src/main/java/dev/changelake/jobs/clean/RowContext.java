@@ -34,15 +34,24 @@ final class RowContext implements DataContext {
         if (variable == null) {
             return null;
         }
-        return switch (variable) {
+        switch (variable) {
             // One instant per row, so that every rule of the row sees the same time.
-            case UTC_TIMESTAMP, CURRENT_TIMESTAMP, LOCAL_TIMESTAMP -> now();
-            case TIME_ZONE -> UTC;
-            case LOCALE -> Locale.ROOT;
-            case TIME_FRAME_SET -> TimeFrames.CORE;
-            case USER, SYSTEM_USER -> "changelake";
-            default -> null;
-        };
+            case UTC_TIMESTAMP:
+            case CURRENT_TIMESTAMP:
+            case LOCAL_TIMESTAMP:
+                return now();
+            case TIME_ZONE:
+                return UTC;
+            case LOCALE:
+                return Locale.ROOT;
+            case TIME_FRAME_SET:
+                return TimeFrames.CORE;
+            case USER:
+            case SYSTEM_USER:
+                return "changelake";
+            default:
+                return null;
+        }
     }
 
     private long now() {

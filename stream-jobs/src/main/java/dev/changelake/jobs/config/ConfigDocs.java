@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +48,61 @@ public final class ConfigDocs {
     private static final String OBJECT = "object";
     private static final String NONE = "—";
 
-    private record Row(String key, String type, String defaultValue, String description) {}
+    private static final class Row {
+        private final String key;
+        private final String type;
+        private final String defaultValue;
+        private final String description;
+
+        Row(String key, String type, String defaultValue, String description) {
+            this.key = key;
+            this.type = type;
+            this.defaultValue = defaultValue;
+            this.description = description;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public String type() {
+            return type;
+        }
+
+        public String defaultValue() {
+            return defaultValue;
+        }
+
+        public String description() {
+            return description;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof Row)) {
+                return false;
+            }
+            Row o = (Row) other;
+            return java.util.Objects.equals(key, o.key)
+                    && java.util.Objects.equals(type, o.type)
+                    && java.util.Objects.equals(defaultValue, o.defaultValue)
+                    && java.util.Objects.equals(description, o.description);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(key, type, defaultValue, description);
+        }
+
+        @Override
+        public String toString() {
+            return "Row[key=" + key + ", type=" + type + ", defaultValue=" + defaultValue + ", description=" + description + "]";
+        }
+
+}
 
     private ConfigDocs() {}
 
@@ -186,7 +241,7 @@ public final class ConfigDocs {
     private static List<BeanPropertyDefinition> properties(Class<?> type) {
         return MAPPER.getDeserializationConfig().introspect(MAPPER.constructType(type)).findProperties().stream()
                 .filter(BeanPropertyDefinition::couldDeserialize)
-                .toList();
+                .collect(Collectors.collectingAndThen(Collectors.toList(), Collections::unmodifiableList));
     }
 
     /** A class of our own, bound from a YAML mapping; everything else is written as a scalar, a list or a map. */
@@ -199,7 +254,8 @@ public final class ConfigDocs {
         OneOf oneOf = member == null ? null : member.getAnnotation(OneOf.class);
         if (oneOf != null) {
             List<String> values = oneOf.enumType() != OneOf.None.class
-                    ? Arrays.stream(oneOf.enumType().getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList()
+                    ? Arrays.stream(oneOf.enumType().getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT))
+                            .collect(Collectors.collectingAndThen(Collectors.toList(), Collections::unmodifiableList))
                     : List.of(oneOf.value());
             return oneOf(values);
         }
@@ -209,7 +265,8 @@ public final class ConfigDocs {
         Class<?> raw = type.getRawClass();
         if (raw.isEnum()) {
             // as Jackson writes (and so reads) each constant
-            return oneOf(Arrays.stream(raw.getEnumConstants()).map(e -> MAPPER.convertValue(e, String.class)).toList());
+            return oneOf(Arrays.stream(raw.getEnumConstants()).map(e -> MAPPER.convertValue(e, String.class))
+                    .collect(Collectors.collectingAndThen(Collectors.toList(), Collections::unmodifiableList)));
         }
         if (raw == int.class || raw == long.class || raw == short.class || raw == byte.class || raw == Integer.class
                 || raw == Long.class || raw == Short.class || raw == Byte.class || raw == BigInteger.class) {
@@ -229,18 +286,25 @@ public final class ConfigDocs {
     }
 
     private static String plural(String scalar) {
-        return switch (scalar) {
-            case "string", "integer", "number", "boolean" -> scalar + "s";
-            default -> "values, each " + scalar;
-        };
+        switch (scalar) {
+            case "string":
+            case "integer":
+            case "number":
+            case "boolean":
+                return scalar + "s";
+            default:
+                return "values, each " + scalar;
+        }
     }
 
     private static String defaultValue(Object value) {
-        if (value == null || value instanceof Collection<?> c && c.isEmpty() || value instanceof Map<?, ?> m && m.isEmpty()
+        if (value == null || value instanceof Collection<?> && ((Collection<?>) value).isEmpty()
+                || value instanceof Map<?, ?> && ((Map<?, ?>) value).isEmpty()
                 || value.getClass().isArray() && java.lang.reflect.Array.getLength(value) == 0) {
             return NONE;
         }
-        if (value instanceof String s) {
+        if (value instanceof String) {
+            String s = (String) value;
             return s.isEmpty() ? "`\"\"`" : "`" + s + "`";
         }
         try {
@@ -259,7 +323,7 @@ public final class ConfigDocs {
         try {
             AccessibleObject member = (AccessibleObject) accessor.getMember();
             member.setAccessible(true); // the classes may be package-private, as in tests
-            return member instanceof Field f ? f.get(owner) : ((Method) member).invoke(owner);
+            return member instanceof Field ? ((Field) member).get(owner) : ((Method) member).invoke(owner);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot read the default of " + accessor.getFullName(), e);
         }

@@ -161,10 +161,16 @@ public final class Pipeline {
         dev.changelake.jobs.session.SessionJobOptions.Format format = dev.changelake.jobs.session.SessionJobOptions.Format
                 .valueOf(s.source.format.toUpperCase(java.util.Locale.ROOT));
         switch (SessionsConfig.sourceType(s)) {
-            case KINESIS -> b.kinesis(s.source.streamArn, s.source.kinesisProperties, format);
-            case CHANGELOG -> b.changelog(config.source.kafka.bootstrapServers,
-                    config.source.topicPrefix + "." + s.source.table, decoder());
-            default -> b.kafka(config.source.kafka.bootstrapServers, s.source.topic, format);
+            case KINESIS:
+                b.kinesis(s.source.streamArn, s.source.kinesisProperties, format);
+                break;
+            case CHANGELOG:
+                b.changelog(config.source.kafka.bootstrapServers, config.source.topicPrefix + "." + s.source.table,
+                        decoder());
+                break;
+            default:
+                b.kafka(config.source.kafka.bootstrapServers, s.source.topic, format);
+                break;
         }
         return b.groupId(s.source.groupId).kafkaProperties(tableSettings.kafkaProperties)
                 .key(s.key).eventTime(s.eventTime)

@@ -5,12 +5,14 @@ import dev.changelake.jobs.session.AggregateSpec;
 import dev.changelake.jobs.session.SessionJobOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.flink.util.TimeUtils;
 
 /**
@@ -158,7 +160,8 @@ public final class SessionsConfig {
     }
 
     List<AggregateSpec> aggregateSpecs() {
-        return aggregates.stream().map(a -> new AggregateSpec(a.name, function(a), a.field)).toList();
+        return aggregates.stream().map(a -> new AggregateSpec(a.name, function(a), a.field))
+                .collect(Collectors.collectingAndThen(Collectors.toList(), Collections::unmodifiableList));
     }
 
     private static void tableName(List<String> problems, String path, String value) {

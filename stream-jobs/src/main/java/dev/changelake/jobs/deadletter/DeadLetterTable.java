@@ -8,6 +8,7 @@ import org.apache.flink.util.Collector;
 import org.apache.iceberg.DistributionMode;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.sink.dynamic.DynamicIcebergSink;
@@ -77,7 +78,7 @@ public final class DeadLetterTable {
                     DeadLetter.head(letter.record.key, maxBytes),
                     DeadLetter.head(value, maxBytes),
                     value == null ? null : (long) value.length);
-            out.collect(new DynamicRecord(table, null, SCHEMA, row, PartitionSpec.unpartitioned(), DistributionMode.NONE, 1));
+            out.collect(new DynamicRecord(table, SnapshotRef.MAIN_BRANCH, SCHEMA, row, PartitionSpec.unpartitioned(), DistributionMode.NONE, 1));
         }
     }
 }

@@ -7,8 +7,16 @@ import java.util.Objects;
 /**
  * One aggregate of a session, a column of the sessions table: {@code name} is the column, {@code function} what it
  * computes over the session's events, {@code field} the event field it reads (none for count and duration).
+ *
+ * <p>A final value class with a record's accessors, equals, hashCode and toString (Java 11: it is in the MSF jar).
  */
-public record AggregateSpec(String name, Function function, String field) implements Serializable {
+public final class AggregateSpec implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String name;
+    private final Function function;
+    private final String field;
+
     /** What an aggregate computes. */
     public enum Function {
         /** Events in the session (bigint). */
@@ -42,7 +50,7 @@ public record AggregateSpec(String name, Function function, String field) implem
         }
     }
 
-    public AggregateSpec {
+    public AggregateSpec(String name, Function function, String field) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(function, "function");
         if (function.needsField && field == null) {
@@ -51,10 +59,47 @@ public record AggregateSpec(String name, Function function, String field) implem
         if (!function.needsField && field != null) {
             throw new IllegalArgumentException("aggregate " + name + ": " + function.configName() + " takes no field");
         }
+        this.name = name;
+        this.function = function;
+        this.field = field;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Function function() {
+        return function;
+    }
+
+    public String field() {
+        return field;
     }
 
     /** Whether the event carries this aggregate's input as a number (else as text, or not at all). */
     boolean numeric() {
         return function.numeric;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof AggregateSpec)) {
+            return false;
+        }
+        AggregateSpec a = (AggregateSpec) o;
+        return name.equals(a.name) && function == a.function && Objects.equals(field, a.field);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, function, field);
+    }
+
+    @Override
+    public String toString() {
+        return "AggregateSpec[name=" + name + ", function=" + function + ", field=" + field + "]";
     }
 }

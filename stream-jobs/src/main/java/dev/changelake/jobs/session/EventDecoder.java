@@ -104,8 +104,8 @@ final class EventDecoder implements Serializable {
                 return change.sourceTimestampMillis();
             }
             Object v = row.get(name);
-            if (v instanceof Long micros && schema != null && isTimestamp(schema, name)) {
-                return Instant.EPOCH.plusNanos(micros * 1000); // timestamps are micros in a change row
+            if (v instanceof Long && schema != null && isTimestamp(schema, name)) {
+                return Instant.EPOCH.plusNanos((Long) v * 1000); // timestamps are micros in a change row
             }
             return v;
         }));
@@ -148,8 +148,8 @@ final class EventDecoder implements Serializable {
         if (v == null) {
             return Double.NaN;
         }
-        if (v instanceof Number n) {
-            return n.doubleValue();
+        if (v instanceof Number) {
+            return ((Number) v).doubleValue();
         }
         try {
             return new BigDecimal(v.toString().trim()).doubleValue();
@@ -160,11 +160,11 @@ final class EventDecoder implements Serializable {
 
     /** Epoch milliseconds, ISO-8601 instants, or a zone-less date-time read as UTC. */
     static long millis(Object time) {
-        if (time instanceof Number n) {
-            return n.longValue();
+        if (time instanceof Number) {
+            return ((Number) time).longValue();
         }
-        if (time instanceof Instant i) {
-            return i.toEpochMilli();
+        if (time instanceof Instant) {
+            return ((Instant) time).toEpochMilli();
         }
         String text = time.toString().trim();
         if (text.matches("-?\\d+")) {

@@ -49,7 +49,8 @@ final class LateEventRows extends ProcessFunction<SessionEvent, RowData> {
             }
             Object v = a.numeric() ? (Double.isNaN(e.numbers[i]) ? null : e.numbers[i]) : e.texts[i];
             sb.append(sb.length() > 1 ? "," : "").append('"').append(a.field()).append("\":");
-            sb.append(v instanceof String s ? '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"' : String.valueOf(v));
+            sb.append(v instanceof String ? '"' + ((String) v).replace("\\", "\\\\").replace("\"", "\\\"") + '"'
+                    : String.valueOf(v));
         }
         return sb.append('}').toString();
     }

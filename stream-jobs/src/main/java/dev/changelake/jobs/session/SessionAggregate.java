@@ -29,12 +29,21 @@ final class SessionAggregate implements AggregateFunction<SessionEvent, SessionA
         acc.last = Math.max(acc.last, e.time);
         for (int i = 0; i < functions.length; i++) {
             switch (functions[i]) {
-                case SUM, MIN, MAX -> acc.numbers[i] = combine(functions[i], acc.numbers[i], e.numbers[i]);
-                case FIRST_VALUE, LAST_VALUE -> takeIfBetter(acc, i, e.texts[i], e.time, functions[i]);
-                case DISTINCT_COUNT -> acc.distinct[i] = union(acc.distinct[i], e.texts[i] == null ? null : new String[] {e.texts[i]});
-                default -> {
+                case SUM:
+                case MIN:
+                case MAX:
+                    acc.numbers[i] = combine(functions[i], acc.numbers[i], e.numbers[i]);
+                    break;
+                case FIRST_VALUE:
+                case LAST_VALUE:
+                    takeIfBetter(acc, i, e.texts[i], e.time, functions[i]);
+                    break;
+                case DISTINCT_COUNT:
+                    acc.distinct[i] = union(acc.distinct[i], e.texts[i] == null ? null : new String[] {e.texts[i]});
+                    break;
+                default:
                     // count and duration come from count, first and last
-                }
+                    break;
             }
         }
         return acc;
@@ -53,14 +62,21 @@ final class SessionAggregate implements AggregateFunction<SessionEvent, SessionA
         m.last = Math.max(a.last, b.last);
         for (int i = 0; i < functions.length; i++) {
             switch (functions[i]) {
-                case SUM, MIN, MAX -> m.numbers[i] = combine(functions[i], a.numbers[i], b.numbers[i]);
-                case FIRST_VALUE, LAST_VALUE -> {
+                case SUM:
+                case MIN:
+                case MAX:
+                    m.numbers[i] = combine(functions[i], a.numbers[i], b.numbers[i]);
+                    break;
+                case FIRST_VALUE:
+                case LAST_VALUE:
                     takeIfBetter(m, i, a.texts[i], a.textTimes[i], functions[i]);
                     takeIfBetter(m, i, b.texts[i], b.textTimes[i], functions[i]);
-                }
-                case DISTINCT_COUNT -> m.distinct[i] = union(a.distinct[i], b.distinct[i]);
-                default -> {
-                }
+                    break;
+                case DISTINCT_COUNT:
+                    m.distinct[i] = union(a.distinct[i], b.distinct[i]);
+                    break;
+                default:
+                    break;
             }
         }
         return m;
@@ -73,11 +89,14 @@ final class SessionAggregate implements AggregateFunction<SessionEvent, SessionA
         if (Double.isNaN(acc)) {
             return v;
         }
-        return switch (f) {
-            case SUM -> acc + v;
-            case MIN -> Math.min(acc, v);
-            default -> Math.max(acc, v);
-        };
+        switch (f) {
+            case SUM:
+                return acc + v;
+            case MIN:
+                return Math.min(acc, v);
+            default:
+                return Math.max(acc, v);
+        }
     }
 
     /** Keeps the earliest (first_value) or latest (last_value) value; ties by event time go to the smaller / larger value. */

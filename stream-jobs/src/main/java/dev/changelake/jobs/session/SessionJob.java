@@ -103,11 +103,16 @@ public final class SessionJob {
     }
 
     private static String sourceName(SessionJobOptions options) {
-        return switch (options.sourceType()) {
-            case KINESIS -> "kinesis-events";
-            case KAFKA -> "kafka-events";
-            case CHANGELOG -> "changelog-events";
-        };
+        switch (options.sourceType()) {
+            case KINESIS:
+                return "kinesis-events";
+            case KAFKA:
+                return "kafka-events";
+            case CHANGELOG:
+                return "changelog-events";
+            default:
+                throw new IllegalStateException("unexpected source type " + options.sourceType());
+        }
     }
 
     private static Source<SessionEvent, ?, ?> source(SessionJobOptions options) {

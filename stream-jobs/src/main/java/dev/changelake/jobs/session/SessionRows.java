@@ -40,13 +40,29 @@ final class SessionRows extends ProcessWindowFunction<SessionAccumulator, RowDat
         row.setField(1, TimestampData.fromEpochMillis(acc.first));
         row.setField(2, TimestampData.fromEpochMillis(acc.last));
         for (int i = 0; i < functions.length; i++) {
-            Object v = switch (functions[i]) {
-                case COUNT -> acc.count;
-                case DURATION -> acc.last - acc.first;
-                case SUM, MIN, MAX -> Double.isNaN(acc.numbers[i]) ? null : acc.numbers[i];
-                case FIRST_VALUE, LAST_VALUE -> acc.texts[i] == null ? null : StringData.fromString(acc.texts[i]);
-                case DISTINCT_COUNT -> acc.distinct[i] == null ? 0L : (long) acc.distinct[i].length;
-            };
+            Object v;
+            switch (functions[i]) {
+                case COUNT:
+                    v = acc.count;
+                    break;
+                case DURATION:
+                    v = acc.last - acc.first;
+                    break;
+                case SUM:
+                case MIN:
+                case MAX:
+                    v = Double.isNaN(acc.numbers[i]) ? null : acc.numbers[i];
+                    break;
+                case FIRST_VALUE:
+                case LAST_VALUE:
+                    v = acc.texts[i] == null ? null : StringData.fromString(acc.texts[i]);
+                    break;
+                case DISTINCT_COUNT:
+                    v = acc.distinct[i] == null ? 0L : (long) acc.distinct[i].length;
+                    break;
+                default:
+                    throw new IllegalStateException("unexpected aggregate function " + functions[i]);
+            }
             row.setField(3 + i, v);
         }
         return row;

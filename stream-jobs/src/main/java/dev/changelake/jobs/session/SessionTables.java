@@ -54,11 +54,21 @@ final class SessionTables {
     }
 
     static Type type(AggregateSpec.Function f) {
-        return switch (f) {
-            case COUNT, DISTINCT_COUNT, DURATION -> Types.LongType.get();
-            case SUM, MIN, MAX -> Types.DoubleType.get();
-            case FIRST_VALUE, LAST_VALUE -> Types.StringType.get();
-        };
+        switch (f) {
+            case COUNT:
+            case DISTINCT_COUNT:
+            case DURATION:
+                return Types.LongType.get();
+            case SUM:
+            case MIN:
+            case MAX:
+                return Types.DoubleType.get();
+            case FIRST_VALUE:
+            case LAST_VALUE:
+                return Types.StringType.get();
+            default:
+                throw new IllegalStateException("unexpected aggregate function " + f);
+        }
     }
 
     static RowType sessionRowType(List<AggregateSpec> aggregates) {
@@ -85,9 +95,9 @@ final class SessionTables {
             }
             create(catalog, options.lateTable(), LATE_SCHEMA, PartitionSpec.builderFor(LATE_SCHEMA).day("detected_at").build());
         } finally {
-            if (catalog instanceof Closeable c) {
+            if (catalog instanceof Closeable) {
                 try {
-                    c.close();
+                    ((Closeable) catalog).close();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -97,10 +107,10 @@ final class SessionTables {
 
     private static Table create(Catalog catalog, String name, Schema schema, PartitionSpec spec) {
         TableIdentifier id = TableIdentifier.parse(name);
-        if (catalog instanceof SupportsNamespaces ns && !id.namespace().isEmpty()
-                && !ns.namespaceExists(id.namespace())) {
+        if (catalog instanceof SupportsNamespaces && !id.namespace().isEmpty()
+                && !((SupportsNamespaces) catalog).namespaceExists(id.namespace())) {
             try {
-                ns.createNamespace(Namespace.of(id.namespace().levels()));
+                ((SupportsNamespaces) catalog).createNamespace(Namespace.of(id.namespace().levels()));
             } catch (AlreadyExistsException raced) {
                 // created meanwhile by another job: fine
             }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -53,7 +54,7 @@ public final class BacklogProbe implements Serializable, AutoCloseable {
         Pattern pattern = Pattern.compile(topicPattern);
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         for (var topic : a.describeTopics(a.listTopics().names().get().stream()
-                .filter(t -> pattern.matcher(t).matches()).toList()).allTopicNames().get().values()) {
+                .filter(t -> pattern.matcher(t).matches()).collect(Collectors.toList())).allTopicNames().get().values()) {
             topic.partitions().forEach(p -> request.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
         }
         if (request.isEmpty()) {
