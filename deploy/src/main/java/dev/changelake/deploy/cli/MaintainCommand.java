@@ -14,9 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -73,7 +70,7 @@ final class MaintainCommand implements Callable<Integer> {
         ChangelogJobOptions job = pipeline.jobOptions();
         Catalog catalog = LakeCatalogs.open(pipeline.catalog());
         try {
-            LakeMaintenance maintenance = new LakeMaintenance(catalog, options, () -> compactionEnvironment(parallelism),
+            LakeMaintenance maintenance = new LakeMaintenance(catalog, options, () -> LakeMaintenance.localFlink(parallelism),
                     job.delta(), job.catalog());
             boolean failed;
             do {
@@ -92,14 +89,6 @@ final class MaintainCommand implements Callable<Integer> {
                 ((Closeable) catalog).close();
             }
         }
-    }
-
-    /** A local Flink environment for compaction's bounded job, in this JVM. */
-    static StreamExecutionEnvironment compactionEnvironment(int parallelism) {
-        Configuration conf = new Configuration();
-        // The command reads the table again after the job; Flink's leak check would close the class loader it used.
-        conf.set(CoreOptions.CHECK_LEAKED_CLASSLOADER, false);
-        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     }
 
     private List<TableIdentifier> icebergTables(ChangelogJobOptions job, Catalog catalog) {

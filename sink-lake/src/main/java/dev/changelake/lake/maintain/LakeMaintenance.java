@@ -40,6 +40,14 @@ public final class LakeMaintenance {
         this.catalogOptions = catalogOptions;
     }
 
+    /** A Flink environment in this JVM for compaction's bounded job (the command's, and tests'). */
+    public static StreamExecutionEnvironment localFlink(int parallelism) {
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        // The caller reads the table again after the job; Flink's leak check would close the class loader it used.
+        conf.set(org.apache.flink.configuration.CoreOptions.CHECK_LEAKED_CLASSLOADER, false);
+        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    }
+
     /** Maintains each table; returns a line per table saying what was done, or why not. */
     public List<String> run(List<TableIdentifier> icebergTables, List<String> deltaTables, long nowMillis) {
         List<String> lines = new ArrayList<>();
