@@ -92,7 +92,7 @@ class TableMaintenanceE2EIT extends PipelineE2E {
             Table before = lakeTable(mirror, orders);
             Snapshot flinkHead = newestFlinkSnapshot(before);
             assertThat(flinkHead.summary()).containsEntry("flink.job-id", job);
-            assertThat(dataFiles(before)).isGreaterThan(10);
+            assertThat(dataFiles(before)).as("small files committed since the pass").isGreaterThan(2);
             assertThat(deleteFiles(before)).isPositive();
             String orphan = before.location() + "/data/orphan-" + System.nanoTime() + ".parquet";
             write(before, orphan);
