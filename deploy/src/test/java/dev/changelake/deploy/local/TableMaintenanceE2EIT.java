@@ -69,8 +69,8 @@ class TableMaintenanceE2EIT extends PipelineE2E {
                     workload.run(writes, 150, Duration.ofSeconds(40), stop);
                     return null;
                 });
-                await().atMost(Duration.ofMinutes(2)).until(() -> mirror.progress().committed > 1_500
-                        && dataFiles(lakeTable(mirror, orders)) > 20);
+                await().atMost(Duration.ofMinutes(3)).until(() -> mirror.progress().committed > 1_000
+                        && dataFiles(lakeTable(mirror, orders)) > 8);
                 Path config = LocalPipelineConfig.write(stack, DB, mirror);
                 StringWriter cliOut = new StringWriter();
                 int exit = new CommandLine(new ChangelakeCli()).setOut(new PrintWriter(cliOut))
@@ -85,6 +85,10 @@ class TableMaintenanceE2EIT extends PipelineE2E {
             }
             VerifyReport whileRunning = mirror.awaitMirror(Duration.ofMinutes(3));
             assertThat(whileRunning.ok()).as(whileRunning.details()).isTrue();
+            // More small files and equality deletes for the next pass, committed before the job stops.
+            workload.run(db, 150, Duration.ofSeconds(8), new AtomicBoolean());
+            VerifyReport beforeStop = mirror.awaitMirror(Duration.ofMinutes(3));
+            assertThat(beforeStop.ok()).as(beforeStop.details()).isTrue();
 
             // The job stops; its last checkpoint is committed. Maintenance with nothing kept that it may remove.
             flink.cancel(mirror.job());
@@ -99,8 +103,9 @@ class TableMaintenanceE2EIT extends PipelineE2E {
 
             MaintenanceOptions now = MaintenanceOptions.defaults().withRetention(Duration.ZERO, 1, Duration.ZERO);
             Catalog catalog = LakeCatalogs.open(mirror.jobOptions().catalog());
+            List<String> lines;
             try {
-                List<String> lines = new LakeMaintenance(catalog, now, () -> LakeMaintenance.localFlink(1),
+                lines = new LakeMaintenance(catalog, now, () -> LakeMaintenance.localFlink(1),
                         mirror.jobOptions().delta(), mirror.jobOptions().catalog())
                         .run(List.of(orders), List.of(), System.currentTimeMillis() + 2_000);
                 assertThat(lines).singleElement().asString().doesNotContain("FAILED");
@@ -109,9 +114,11 @@ class TableMaintenanceE2EIT extends PipelineE2E {
             }
 
             Table after = lakeTable(mirror, orders);
-            assertThat(dataFiles(after)).as("one partition, compacted to the target size").isEqualTo(1);
+            assertThat(dataFiles(after)).as("one partition, compacted to the target size: " + lines).isEqualTo(1);
             assertThat(deleteFiles(after)).as("deletes applied by compaction are removed").isZero();
-            assertThat(after.currentSnapshot().allManifests(after.io())).hasSizeLessThanOrEqualTo(2);
+            assertThat(after.currentSnapshot().allManifests(after.io()))
+                    .as("one manifest holds the live files; delete manifests only list the deletes removed")
+                    .filteredOn(m -> m.addedFilesCount() + m.existingFilesCount() > 0).hasSize(1);
             assertThat(after.snapshot(flinkHead.snapshotId())).as("the job's last commit is kept for its restore")
                     .isNotNull();
             assertThat(size(after.snapshots())).as("older snapshots expired").isLessThan(10);

@@ -135,6 +135,9 @@ public final class IcebergMaintenance {
         try {
             RewriteDataFilesActionResult result = Actions.forTable(env, table).rewriteDataFiles()
                     .targetSizeInBytes(targetFileBytes)
+                    // Bins are filled by bytes. With the default open cost (4 MiB per data file and per delete file
+                    // applied to it), a small file with dozens of deletes weighs a whole bin and is left alone.
+                    .splitOpenFileCost(1)
                     // Concurrent upserts' equality deletes keep applying to the new files, and do not fail the commit.
                     .useStartingSequenceNumber(true)
                     .execute();
@@ -272,7 +275,7 @@ public final class IcebergMaintenance {
     /** Every file the table's metadata reaches: metadata files, manifest lists, manifests, data and delete files, statistics. */
     static Set<String> referencedFiles(Table table) {
         Set<String> files = new HashSet<>();
-        ReachableFileUtil.metadataFileLocations(table, true).forEach(f -> files.add(normalize(f)));
+        ReachableFileUtil.metadataFileLocations(table, false).forEach(f -> files.add(normalize(f)));
         ReachableFileUtil.manifestListLocations(table).forEach(f -> files.add(normalize(f)));
         ReachableFileUtil.statisticsFilesLocations(table).forEach(f -> files.add(normalize(f)));
         table.partitionStatisticsFiles().forEach(f -> files.add(normalize(f.path())));
