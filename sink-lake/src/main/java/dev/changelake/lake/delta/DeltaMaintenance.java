@@ -73,12 +73,18 @@ public final class DeltaMaintenance {
     }
 
     /**
-     * Writes a log checkpoint at the table's latest version unless it has one. Returns whether it wrote one.
-     * Readers use it whether or not the writer is running: a checkpoint describes a committed version.
+     * Writes a log checkpoint at the table's latest version unless it has one (Kernel would write it again). Returns
+     * whether it wrote one. Readers use it whether or not the writer is running: a checkpoint describes a committed
+     * version.
      */
-    public static boolean checkpoint(Engine engine, String tablePath) {
+    public static boolean checkpoint(Engine engine, Configuration hadoopConf, String tablePath) {
         Snapshot latest = DeltaTables.snapshot(engine, tablePath);
         try {
+            Path log = new Path(tablePath, "_delta_log");
+            String prefix = String.format("%020d.checkpoint", latest.getVersion());
+            if (log.getFileSystem(hadoopConf).listStatus(log, p -> p.getName().startsWith(prefix)).length > 0) {
+                return false;
+            }
             latest.writeCheckpoint(engine);
             LOG.info("log checkpoint of {} at version {}", tablePath, latest.getVersion());
             return true;

@@ -65,7 +65,7 @@ public final class LakeMaintenance {
             delta.hadoopConf(catalogOptions).forEach(conf::set);
             for (String path : deltaTables) {
                 try {
-                    boolean checkpointed = DeltaMaintenance.checkpoint(engine, path);
+                    boolean checkpointed = DeltaMaintenance.checkpoint(engine, conf, path);
                     int vacuumed = DeltaMaintenance.vacuum(engine, conf, path, delta.vacuumRetention(), nowMillis);
                     lines.add("delta " + path + ": " + (checkpointed ? "log checkpoint written" : "log checkpoint current")
                             + ", vacuum deleted " + vacuumed + " files");
