@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code changelake bench}: the benchmarks of BENCHMARKS.md, run by {@code bin/changelake bench}. */
 @Command(name = "changelake bench", mixinStandardHelpOptions = true,
         description = "Runs a benchmark workload on this machine and writes its results to benchmarks/results/.",
-        subcommands = {W1Command.class, SessionsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {W1Command.class, SessionsCommand.class, MaintenanceCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCli {
 
     public static void main(String[] args) {

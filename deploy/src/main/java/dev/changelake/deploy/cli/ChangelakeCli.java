@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code changelake}: the command line, wrapped by {@code bin/changelake}. */
 @Command(name = "changelake", mixinStandardHelpOptions = true, version = "changelake 0.1.0",
         description = "Keeps lake tables on S3 in step with a MySQL database, through Debezium, Kafka and Flink.",
-        subcommands = {LocalCommand.class, VerifyCommand.class, CheckCommand.class, ProduceCommand.class, DeployCommand.class,
+        subcommands = {LocalCommand.class, VerifyCommand.class, MaintainCommand.class, CheckCommand.class, ProduceCommand.class, DeployCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ChangelakeCli {
 

@@ -28,6 +28,29 @@ class CliCommandsTest {
     }
 
     @Test
+    void maintainRefusesABadConfigurationAndDoesNothingWhenMaintenanceIsOff() throws Exception {
+        String config = String.join("\n",
+                "source:",
+                "  database: {hostname: db, user: cdc, password: pw}",
+                "  kafka: {bootstrap-servers: 'b:9092'}",
+                "  databases: [shop]",
+                "lake:",
+                "  catalog: {warehouse: 's3://bucket/warehouse', properties: {uri: 'jdbc:sqlite:/nonexistent/c.db'}}",
+                "  maintenance: {enabled: false}",
+                "checkpoint: {dir: 's3://bucket/checkpoints'}", "");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ChangelakeCli()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+
+        assertThat(cli.execute("maintain", "--config", Files.writeString(dir.resolve("off.yaml"), config).toString()))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("maintain: lake.maintenance.enabled is false; nothing done");
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), config.replace("enabled: false", "orphan-min-age: 5min"));
+        assertThat(cli.execute("maintain", "--config", bad.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("lake.maintenance.orphan-min-age: 5min is below 1h");
+    }
+
+    @Test
     void checkAcceptsAValidFileAndRefusesABadOneWithExitTwo() throws Exception {
         String valid = String.join("\n",
                 "source:",

@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delta table upkeep: {@link #vacuum} deletes data files no version within the retention can read. Log checkpoints
- * need no call: every commit runs Kernel's post-commit hooks, which write one each {@code delta.checkpointInterval}
- * commits (10 by default).
+ * Delta table upkeep: {@link #vacuum} deletes data files no version within the retention can read; {@link #checkpoint}
+ * writes a log checkpoint at the latest version. The sink's commits also write one every
+ * {@code delta.checkpointInterval} commits (10 by default) through Kernel's post-commit hooks; the maintenance pass
+ * writes one for a table whose latest version has none, so readers start from it instead of replaying JSON commits.
  */
 public final class DeltaMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(DeltaMaintenance.class);
@@ -69,6 +70,29 @@ public final class DeltaMaintenance {
         }
         LOG.info("vacuum of {}: {} files deleted (retention {})", tablePath, deleted, retention);
         return deleted;
+    }
+
+    /**
+     * Writes a log checkpoint at the table's latest version unless it has one (Kernel would write it again). Returns
+     * whether it wrote one. Readers use it whether or not the writer is running: a checkpoint describes a committed
+     * version.
+     */
+    public static boolean checkpoint(Engine engine, Configuration hadoopConf, String tablePath) {
+        Snapshot latest = DeltaTables.snapshot(engine, tablePath);
+        try {
+            Path log = new Path(tablePath, "_delta_log");
+            String prefix = String.format("%020d.checkpoint", latest.getVersion());
+            if (log.getFileSystem(hadoopConf).listStatus(log, p -> p.getName().startsWith(prefix)).length > 0) {
+                return false;
+            }
+            latest.writeCheckpoint(engine);
+            LOG.info("log checkpoint of {} at version {}", tablePath, latest.getVersion());
+            return true;
+        } catch (io.delta.kernel.exceptions.CheckpointAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing a log checkpoint of " + tablePath, e);
+        }
     }
 
     /** One spelling per file: {@code file:/x} and {@code file:///x} name the same file. */

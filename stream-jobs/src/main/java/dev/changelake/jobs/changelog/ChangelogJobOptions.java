@@ -308,6 +308,27 @@ public final class ChangelogJobOptions implements Serializable {
     }
 
     /** The lake namespace of a source table: the configured one, else the source database's name. */
+    /**
+     * The lake namespaces the job writes to: the databases' and the single tables', the tables entries' and the
+     * dead-letter table's (for maintenance, which looks after every table in them).
+     */
+    public java.util.Set<String> lakeNamespaces() {
+        java.util.Set<String> namespaces = new java.util.LinkedHashSet<>();
+        databases.forEach(db -> namespaces.add(namespaceOf(new TableId(db, "_"))));
+        tables.forEach(t -> namespaces.add(lakeTableOf(t).namespace().toString()));
+        for (TableOptions t : tableOptions) {
+            if (t.name() != null) {
+                namespaces.add(lakeTableOf(t.name()).namespace().toString());
+            } else if (t.namespace() != null) {
+                namespaces.add(t.namespace());
+            }
+        }
+        if (deadLetterTable != null) {
+            namespaces.add(TableIdentifier.parse(deadLetterTable).namespace().toString());
+        }
+        return namespaces;
+    }
+
     public String namespaceOf(TableId table) {
         return namespace != null ? namespace : table.database();
     }

@@ -28,6 +28,7 @@ public final class Pipeline {
     private final CatalogOptions catalog;
     private final Duration checkpointInterval;
     private final Tables tableSettings;
+    private final dev.changelake.lake.maintain.MaintenanceOptions maintenance;
 
     /** The per-table part of the configuration, validated. */
     static final class Tables {
@@ -53,7 +54,9 @@ public final class Pipeline {
     Pipeline(PipelineConfig config, CaptureOptions.Flavour flavour,
             ChangelogJobOptions.TablesWithoutPrimaryKey tablesWithoutPrimaryKey, Encoding encoding, URI avroSchemaStore,
             String password, List<TableId> tables,
-            CatalogOptions catalog, Duration checkpointInterval, Tables tableSettings) {
+            CatalogOptions catalog, Duration checkpointInterval, Tables tableSettings,
+            dev.changelake.lake.maintain.MaintenanceOptions maintenance) {
+        this.maintenance = maintenance;
         this.config = config;
         this.flavour = flavour;
         this.tablesWithoutPrimaryKey = tablesWithoutPrimaryKey;
@@ -132,6 +135,11 @@ public final class Pipeline {
 
     public CatalogOptions catalog() {
         return catalog;
+    }
+
+    /** {@code lake.maintenance}: what {@code changelake maintain} does to the pipeline's tables. */
+    public dev.changelake.lake.maintain.MaintenanceOptions maintenance() {
+        return maintenance;
     }
 
     /** JDBC URL of the source database (the verifier reads it; MariaDB's driver speaks to MySQL servers too). */

@@ -2,6 +2,7 @@ package dev.changelake.jobs.config;
 
 import dev.changelake.jobs.changelog.LakeFormat;
 import dev.changelake.lake.delta.DeltaOptions;
+import dev.changelake.lake.maintain.MaintenanceOptions;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.changelake.ingest.CaptureOptions;
@@ -164,6 +165,36 @@ public final class PipelineConfig {
                 + "endpoint it could not reach. Nothing is written before the check passes.")
         @DurationString
         public String startTimeout = ChangelogJobOptions.DEFAULT_LAKE_START_TIMEOUT;
+        @JsonPropertyDescription("Table maintenance beside the pipeline (changelake maintain): compaction, snapshot "
+                + "expiry, orphan removal, manifest rewrite for Iceberg; log checkpoint and vacuum for Delta.")
+        public Maintenance maintenance = new Maintenance();
+    }
+
+    /** Table maintenance: what {@code changelake maintain} does to the pipeline's tables, and how often. */
+    public static final class Maintenance {
+        @JsonPropertyDescription("Whether the pipeline's tables are maintained; false: changelake maintain does nothing.")
+        public boolean enabled = true;
+        @JsonPropertyDescription("Time between two passes of changelake maintain --every (and of the local run).")
+        @DurationString
+        public String interval = MaintenanceOptions.DEFAULT_INTERVAL;
+        @JsonPropertyDescription("Iceberg: rewrite each partition's data files, deletes applied, into files of "
+                + "target-file-bytes; then remove the delete files no live row needs.")
+        public boolean compact = true;
+        @JsonPropertyDescription("Iceberg: size of the files compaction writes.")
+        public long targetFileBytes = MaintenanceOptions.DEFAULT_TARGET_FILE_BYTES;
+        @JsonPropertyDescription("Iceberg: rewrite the manifests into as few as their target size allows.")
+        public boolean rewriteManifests = true;
+        @JsonPropertyDescription("Iceberg: snapshots older than this are expired (time travel reaches back this far), "
+                + "keeping retain-last and the newest snapshot each Flink sink committed (a restore needs it).")
+        @DurationString
+        public String snapshotMaxAge = MaintenanceOptions.DEFAULT_SNAPSHOT_MAX_AGE;
+        @JsonPropertyDescription("Iceberg: snapshots kept whatever their age.")
+        public int retainLast = MaintenanceOptions.DEFAULT_RETAIN_LAST;
+        @JsonPropertyDescription("Iceberg: files under a table's location that no snapshot references are deleted once "
+                + "older than this (at least 1h: younger ones may belong to a checkpoint being written); keep it above "
+                + "the age of the oldest checkpoint or savepoint you may restore from.")
+        @DurationString
+        public String orphanMinAge = MaintenanceOptions.DEFAULT_ORPHAN_MIN_AGE;
     }
 
     /** Delta Lake tables. */

@@ -25,6 +25,7 @@ import java.util.regex.PatternSyntaxException;
 import dev.changelake.jobs.changelog.LakeFormat;
 import dev.changelake.jobs.changelog.SchemaEvolution;
 import dev.changelake.lake.delta.DeltaOptions;
+import dev.changelake.lake.maintain.MaintenanceOptions;
 import dev.changelake.jobs.changelog.TableOptions;
 import dev.changelake.jobs.clean.CleaningRules;
 import dev.changelake.lake.iceberg.PartitionTransforms;
@@ -219,6 +220,7 @@ public final class PipelineConfigLoader {
         if (c.sessions != null) {
             SessionsConfig.validate(c.sessions, problems);
         }
+        MaintenanceOptions maintenance = maintenance(problems, c.lake.maintenance);
         if (!problems.isEmpty()) {
             throw new ConfigException(name, problems);
         }
@@ -233,7 +235,32 @@ public final class PipelineConfigLoader {
                         new DeltaOptions(c.lake.delta.location != null ? c.lake.delta.location
                                 : DeltaOptions.defaults(new CatalogOptions(c.lake.catalog.name, catalogType,
                                         c.lake.catalog.warehouse, catalogProperties)).location(),
-                                c.lake.delta.hadoop, c.lake.delta.smallFileBytes, vacuumRetention, vacuumInterval)));
+                                c.lake.delta.hadoop, c.lake.delta.smallFileBytes, vacuumRetention, vacuumInterval)),
+                maintenance);
+    }
+
+    /** {@code lake.maintenance}, every problem named by its path; null when it has problems. */
+    private static MaintenanceOptions maintenance(List<String> problems, PipelineConfig.Maintenance m) {
+        int before = problems.size();
+        String at = "lake.maintenance.";
+        Duration interval = duration(problems, at + "interval", m.interval);
+        Duration snapshotMaxAge = duration(problems, at + "snapshot-max-age", m.snapshotMaxAge);
+        Duration orphanMinAge = duration(problems, at + "orphan-min-age", m.orphanMinAge);
+        if (m.targetFileBytes < 1 << 20) {
+            problems.add(at + "target-file-bytes: " + m.targetFileBytes + " is below 1 MiB (1048576)");
+        }
+        if (m.retainLast < 1) {
+            problems.add(at + "retain-last: " + m.retainLast + " must be at least 1");
+        }
+        if (orphanMinAge != null && orphanMinAge.compareTo(MaintenanceOptions.LEAST_ORPHAN_MIN_AGE) < 0) {
+            problems.add(at + "orphan-min-age: " + m.orphanMinAge + " is below 1h; files that young may belong to a "
+                    + "checkpoint being written, and deleting them would lose its data");
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        return new MaintenanceOptions(m.enabled, interval, m.compact, m.targetFileBytes, m.rewriteManifests,
+                snapshotMaxAge, m.retainLast, orphanMinAge);
     }
 
     /** One {@code tables} entry, every problem named by its path; null when it has problems. */

@@ -243,6 +243,41 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void maintenanceIsConfiguredInLakeAndItsNamespacesAreThePipelines() throws Exception {
+        String yaml = VALID.replace("lake:\n", "lake:\n  maintenance: {interval: 30min, compact: false, retain-last: 3, "
+                + "snapshot-max-age: 2d, orphan-min-age: 1h}\n") + String.join("\n",
+                "dead-letters: {table: ops.dead_letters}",
+                "tables:",
+                "  - name: shop.orders",
+                "    namespace: sales",
+                "");
+        Pipeline p = loader.load(write(yaml));
+
+        dev.changelake.lake.maintain.MaintenanceOptions m = p.maintenance();
+        assertThat(m.enabled()).isTrue();
+        assertThat(m.interval()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(m.compact()).isFalse();
+        assertThat(m.rewriteManifests()).isTrue();
+        assertThat(m.retainLast()).isEqualTo(3);
+        assertThat(m.snapshotMaxAge()).isEqualTo(java.time.Duration.ofDays(2));
+        assertThat(m.orphanMinAge()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(m.targetFileBytes()).isEqualTo(128L << 20);
+        assertThat(p.jobOptions().lakeNamespaces()).containsExactlyInAnyOrder("shop", "crm", "sales", "ops");
+        assertThat(loader.load(write(VALID)).maintenance().orphanMinAge()).isEqualTo(java.time.Duration.ofDays(3));
+    }
+
+    @Test
+    void maintenanceThatCouldDeleteACheckpointsFilesRefusesToLoad() throws Exception {
+        String yaml = VALID.replace("lake:\n", "lake:\n  maintenance: {orphan-min-age: 10min, retain-last: 0, "
+                + "target-file-bytes: 1000}\n");
+        assertThatThrownBy(() -> loader.load(write(yaml))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("lake.maintenance.orphan-min-age: 10min is below 1h; files that young may belong "
+                        + "to a checkpoint being written")
+                .hasMessageContaining("lake.maintenance.retain-last: 0 must be at least 1")
+                .hasMessageContaining("lake.maintenance.target-file-bytes: 1000 is below 1 MiB (1048576)");
+    }
+
+    @Test
     void deltaTableWithAnIcebergTransformIsRefusedWithTheFix() throws Exception {
         String yaml = VALID + String.join("\n",
                 "tables:",
