@@ -164,6 +164,11 @@ public final class LocalMirror implements AutoCloseable {
         new CaptureRunner(stack.kafka().connectUrl(), capture).start(Duration.ofMinutes(2));
     }
 
+    /** Restarts the Debezium connector and its task on the worker and waits for them to run again. */
+    public void restartCapture() throws IOException {
+        new CaptureRunner(stack.kafka().connectUrl(), capture).restart(Duration.ofMinutes(2));
+    }
+
     /** Resolves the tables from the change topics until {@code ready} accepts them or the timeout passes. */
     public Map<TableId, TableSchema> awaitTables(Predicate<Set<TableId>> ready, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
