@@ -91,16 +91,18 @@ class PipelineChaosIT extends PipelineE2E {
             try (ChaosLoad load = new ChaosLoad(workload, PipelineE2E::connect, RATE)) {
                 for (int i = 0; i < plan.size(); i++) {
                     Fault fault = plan.get(i);
-                    int before = 50 + random.nextInt(300);
-                    int during = 100 + random.nextInt(500);
+                    int before = 50 + random.nextInt(200);
+                    int during = 100 + random.nextInt(300);
                     long t0 = System.nanoTime();
                     load.resume();
                     awaitChanges(load, before);
-                    inject(fault, mirror, s3, random, () -> awaitChanges(load, during));
+                    inject(fault, injected.getOrDefault(fault, 0), mirror, s3, random, () -> awaitChanges(load, during));
                     injected.merge(fault, 1, Integer::sum);
                     load.pause();
 
+                    long caughtUp = System.nanoTime();
                     VerifyReport report = mirror.awaitMirror(CATCH_UP);
+                    double catchUp = (System.nanoTime() - caughtUp) / 1e9;
                     LakeKeys keys = lakeKeys(mirror);
                     Set<Long> deleted = new HashSet<>(workload.removedOrderIds());
                     try (Connection db = connect()) { // a new one: MariaDB may have restarted since
@@ -113,11 +115,12 @@ class PipelineChaosIT extends PipelineE2E {
                     duplicates += scenarioDuplicates;
                     resurrected += scenarioResurrected;
                     System.out.printf("chaos: scenario %d/%d %s after %d changes, %d more while it lasted: %s "
-                                    + "(%d rows), %d divergent, %d duplicate keys, %d of %d deleted keys in the lake, "
-                                    + "%.0f s%n", i + 1, plan.size(), fault, before, during,
+                                    + "(%d rows), %d divergent, %d duplicate keys, %d of %d deleted keys in the lake; "
+                                    + "caught up and verified in %.0f s, scenario %.0f s; replays dropped since the "
+                                    + "job's last (re)start: %d%n", i + 1, plan.size(), fault, before, during,
                             report.ok() ? "verify OK" : "verify FAILED", report.rows(), scenarioDivergent,
-                            scenarioDuplicates, scenarioResurrected, deleted.size(),
-                            (System.nanoTime() - t0) / 1e9);
+                            scenarioDuplicates, scenarioResurrected, deleted.size(), catchUp,
+                            (System.nanoTime() - t0) / 1e9, mirror.metric("replaysDropped"));
                     if (!report.ok() || scenarioDuplicates > 0 || scenarioResurrected > 0) {
                         failures.add("scenario " + (i + 1) + " " + fault + ":\n" + report.details() + keys.describe(deleted));
                     }
@@ -159,7 +162,7 @@ class PipelineChaosIT extends PipelineE2E {
     }
 
     /** Injects {@code fault}; {@code meanwhile} runs while it lasts (the writes go on throughout). */
-    private static void inject(Fault fault, LocalMirror mirror, S3FaultProxy s3, Random random, ThrowingRunnable meanwhile)
+    private static void inject(Fault fault, int occurrence, LocalMirror mirror, S3FaultProxy s3, Random random, ThrowingRunnable meanwhile)
             throws Exception {
         switch (fault) {
             case TASK_MANAGER_KILL:
@@ -178,7 +181,16 @@ class PipelineChaosIT extends PipelineE2E {
                 meanwhile.run();
                 break;
             case CAPTURE_RESTART:
-                mirror.restartCapture();
+                if (occurrence % 2 == 0) {
+                    // The worker dies (the broker with it: they share a JVM): Debezium sends again what came after
+                    // the offsets the worker flushed last.
+                    System.out.println("chaos: the Connect worker's JVM killed with -9");
+                    stack.kafka().restartAfterKill();
+                    mirror.startCapture();
+                } else {
+                    System.out.println("chaos: the connector and its task restarted through the Connect REST API");
+                    mirror.restartCapture();
+                }
                 meanwhile.run();
                 break;
             case MARIADB_RESTART:
