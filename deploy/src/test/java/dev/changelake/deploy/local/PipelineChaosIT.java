@@ -41,8 +41,9 @@ import org.junit.jupiter.api.Test;
  * restored from its last checkpoint, the Kafka broker (with the Connect worker) restarted, the Debezium connector
  * restarted (it replays from its stored offsets), MariaDB restarted, and S3 answering 500/503, dropping
  * connections, answering after the client's timeout, or slowly, from a proxy between the pipeline and the S3
- * server. After each scenario the writes pause, the pipeline catches up, and both the Iceberg and the Delta table
- * of every source table must equal MariaDB: no differing row, no duplicate key, no deleted key back.
+ * server. Then the writes pause, the pipeline catches up, and both the Iceberg and the Delta table of every source
+ * table must equal MariaDB: no differing row, no duplicate key, no deleted key back. Full size checks that after
+ * every scenario, the small size (CI) once after the last.
  *
  * <p>{@code -Dchaos.size=small} (default, one scenario per fault kind) or {@code full} (20 faults);
  * {@code -Dchaos.seed=N} replays a run's choices (printed first).
@@ -66,6 +67,8 @@ class PipelineChaosIT extends PipelineE2E {
         long seed = Long.getLong("chaos.seed", System.nanoTime() % 1_000_000_000L);
         Random random = new Random(seed);
         List<Fault> plan = plan(size, random);
+        // Full size verifies after every scenario; the small one (CI) once, after the last, to stay short.
+        boolean verifyEach = "full".equals(size);
         System.out.printf("chaos: seed %d, size %s, %d scenarios: %s (replay with -Dchaos.seed=%d -Dchaos.size=%s)%n",
                 seed, size, plan.size(), plan, seed, size);
 
@@ -89,42 +92,34 @@ class PipelineChaosIT extends PipelineE2E {
             mirror.startJob(tables, false);
 
             try (ChaosLoad load = new ChaosLoad(workload, PipelineE2E::connect, RATE)) {
+                load.resume();
                 for (int i = 0; i < plan.size(); i++) {
                     Fault fault = plan.get(i);
                     int before = 50 + random.nextInt(200);
                     int during = 100 + random.nextInt(300);
                     long t0 = System.nanoTime();
-                    load.resume();
+                    long s3Faults = s3.faultsServed();
                     awaitChanges(load, before);
                     inject(fault, injected.getOrDefault(fault, 0), mirror, s3, random, () -> awaitChanges(load, during));
                     injected.merge(fault, 1, Integer::sum);
-                    load.pause();
-
-                    long caughtUp = System.nanoTime();
-                    VerifyReport report = mirror.awaitMirror(CATCH_UP);
-                    double catchUp = (System.nanoTime() - caughtUp) / 1e9;
-                    LakeKeys keys = lakeKeys(mirror);
-                    Set<Long> deleted = new HashSet<>(workload.removedOrderIds());
-                    try (Connection db = connect()) { // a new one: MariaDB may have restarted since
-                        deleted.removeAll(ids(db, "orders"));
+                    String line = String.format("chaos: scenario %d/%d %s after %d changes, %d more while it lasted, "
+                            + "%d S3 requests faulted", i + 1, plan.size(), fault, before, during,
+                            s3.faultsServed() - s3Faults);
+                    if (verifyEach || i == plan.size() - 1) {
+                        load.pause();
+                        Check check = check(mirror, workload);
+                        divergent += check.divergent;
+                        duplicates += check.duplicates;
+                        resurrected += check.resurrected;
+                        if (!check.ok()) {
+                            failures.add("after scenario " + (i + 1) + " " + fault + ":\n" + check.details);
+                        }
+                        line += "; " + check.summary;
+                        load.resume();
                     }
-                    long scenarioDivergent = report.tables().stream().mapToLong(TableDiff::differingKeys).sum();
-                    long scenarioDuplicates = keys.duplicates();
-                    long scenarioResurrected = keys.present(deleted);
-                    divergent += scenarioDivergent;
-                    duplicates += scenarioDuplicates;
-                    resurrected += scenarioResurrected;
-                    System.out.printf("chaos: scenario %d/%d %s after %d changes, %d more while it lasted: %s "
-                                    + "(%d rows), %d divergent, %d duplicate keys, %d of %d deleted keys in the lake; "
-                                    + "caught up and verified in %.0f s, scenario %.0f s; replays dropped since the "
-                                    + "job's last (re)start: %d%n", i + 1, plan.size(), fault, before, during,
-                            report.ok() ? "verify OK" : "verify FAILED", report.rows(), scenarioDivergent,
-                            scenarioDuplicates, scenarioResurrected, deleted.size(), catchUp,
-                            (System.nanoTime() - t0) / 1e9, mirror.metric("replaysDropped"));
-                    if (!report.ok() || scenarioDuplicates > 0 || scenarioResurrected > 0) {
-                        failures.add("scenario " + (i + 1) + " " + fault + ":\n" + report.details() + keys.describe(deleted));
-                    }
+                    System.out.printf("%s; %.0f s%n", line, (System.nanoTime() - t0) / 1e9);
                 }
+                load.pause();
                 System.out.printf("chaos: workload %d changes (%d inserts, %d updates, %d deletes), %d statements "
                                 + "failed while MariaDB was away%n", workload.changes(), workload.inserts(),
                         workload.updates(), workload.deletes(), load.failedStatements());
@@ -140,6 +135,43 @@ class PipelineChaosIT extends PipelineE2E {
         }
         assertThat(failures).as("seed " + seed + ": scenarios whose lake tables differ from MariaDB").isEmpty();
         assertThat(divergent + duplicates + resurrected).isZero();
+    }
+
+    /**
+     * Waits until the pipeline has caught up and both lake tables of each source table equal MariaDB, then counts
+     * differing rows (the verifier), duplicate keys and deleted keys present (read apart from the verifier).
+     */
+    private static Check check(LocalMirror mirror, DemoWorkload workload) throws Exception {
+        long t0 = System.nanoTime();
+        VerifyReport report = mirror.awaitMirror(CATCH_UP);
+        double catchUp = (System.nanoTime() - t0) / 1e9;
+        LakeKeys keys = lakeKeys(mirror);
+        Set<Long> deleted = new HashSet<>(workload.removedOrderIds());
+        try (Connection db = connect()) { // a new one: MariaDB may have restarted since
+            deleted.removeAll(ids(db, "orders"));
+        }
+        Check c = new Check();
+        c.divergent = report.tables().stream().mapToLong(TableDiff::differingKeys).sum();
+        c.duplicates = keys.duplicates();
+        c.resurrected = keys.present(deleted);
+        c.summary = String.format("%s (%d rows), %d divergent, %d duplicate keys, %d of %d deleted keys in the lake, "
+                + "caught up and verified in %.0f s, replays dropped since the job's last (re)start: %d",
+                report.ok() ? "verify OK" : "verify FAILED", report.rows(), c.divergent, c.duplicates, c.resurrected,
+                deleted.size(), catchUp, mirror.metric("replaysDropped"));
+        c.details = report.details() + keys.describe(deleted);
+        return c;
+    }
+
+    private static final class Check {
+        long divergent;
+        long duplicates;
+        long resurrected;
+        String summary;
+        String details;
+
+        boolean ok() {
+            return divergent == 0 && duplicates == 0 && resurrected == 0;
+        }
     }
 
     /** Small: every kind once, in an order drawn from the seed. Full: 20 faults, every kind at least twice. */
@@ -201,12 +233,12 @@ class PipelineChaosIT extends PipelineE2E {
                 String method = random.nextBoolean() ? null : "PUT";
                 int status = random.nextBoolean() ? 500 : 503;
                 System.out.printf("chaos: S3 answers %d to %s%n", status, method == null ? "every request" : method);
-                whileFaulty(s3, () -> s3.failWith(method, status), meanwhile);
+                whileFaulty(s3, 3 + random.nextInt(20), () -> s3.failWith(method, status), meanwhile);
                 break;
             case S3_TIMEOUTS:
                 boolean drop = random.nextBoolean();
                 System.out.printf("chaos: S3 %s%n", drop ? "drops connections" : "answers after the client's timeout");
-                whileFaulty(s3, () -> {
+                whileFaulty(s3, 2 + random.nextInt(6), () -> {
                     if (drop) {
                         s3.dropConnections(null);
                     } else {
@@ -215,17 +247,28 @@ class PipelineChaosIT extends PipelineE2E {
                 }, meanwhile);
                 break;
             case S3_SLOW:
-                whileFaulty(s3, () -> s3.delay(null, Duration.ofMillis(100), Duration.ofMillis(1500)), meanwhile);
+                whileFaulty(s3, 20 + random.nextInt(100), () -> s3.delay(null, Duration.ofMillis(100), Duration.ofMillis(1500)),
+                        meanwhile);
                 break;
             default:
                 throw new IllegalStateException(fault.toString());
         }
     }
 
-    private static void whileFaulty(S3FaultProxy s3, ThrowingRunnable fault, ThrowingRunnable meanwhile) throws Exception {
+    /**
+     * Keeps the S3 fault on while {@code meanwhile} runs and until it has answered {@code faults} requests (the job
+     * writes at checkpoints, so a short window may see none), or 30 s have passed (a job in restart backoff sends
+     * none).
+     */
+    private static void whileFaulty(S3FaultProxy s3, int faults, ThrowingRunnable fault, ThrowingRunnable meanwhile)
+            throws Exception {
+        long target = s3.faultsServed() + faults;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         fault.run();
         try {
             meanwhile.run();
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> s3.faultsServed() >= target || System.nanoTime() > deadline);
         } finally {
             s3.heal();
         }
