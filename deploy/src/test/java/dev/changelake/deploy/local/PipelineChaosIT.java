@@ -16,8 +16,6 @@ import dev.changelake.schema.TableId;
 import dev.changelake.schema.TableSchema;
 import java.io.Closeable;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -358,15 +356,5 @@ class PipelineChaosIT extends PipelineE2E {
             });
             return sb.toString();
         }
-    }
-
-    private static Set<Long> ids(Connection db, String table) throws Exception {
-        Set<Long> ids = new HashSet<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM " + DB + "." + table)) {
-            while (rs.next()) {
-                ids.add(rs.getLong(1));
-            }
-        }
-        return ids;
     }
 }
