@@ -143,6 +143,16 @@ public final class CaptureRunner {
         return config;
     }
 
+    /**
+     * Restarts the running connector and its task and waits for them to run again. Debezium resumes from the
+     * offsets the worker stored last, so changes after them are sent again (the job's dedupe drops them).
+     */
+    public void restart(Duration timeout) throws IOException {
+        LOG.info("restarting Debezium connector {}", options.connectorName());
+        connect.restart(options.connectorName());
+        awaitRunning(timeout);
+    }
+
     /** Removes the connector from the worker; its offsets stay, so {@link #start} resumes. */
     public void stop() throws IOException {
         connect.delete(options.connectorName());

@@ -55,6 +55,11 @@ final class ConnectRestClient {
         send("DELETE", "/connectors/" + connector + "/offsets", null);
     }
 
+    /** Stops the connector and its tasks and starts them again; the tasks resume from the stored offsets. */
+    void restart(String connector) throws IOException {
+        send("POST", "/connectors/" + connector + "/restart?includeTasks=true&onlyFailed=false", null);
+    }
+
     void delete(String connector) throws IOException {
         HttpResponse<String> r = call("DELETE", "/connectors/" + connector, null);
         if (r.statusCode() != 404 && r.statusCode() / 100 != 2) {

@@ -86,6 +86,15 @@ public final class LocalFlinkCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the TaskManager the way a lost machine would (its tasks fail, the job restarts by its restart strategy)
+     * and starts a new one with the same slots, for the job to restart on.
+     */
+    public void replaceTaskManager() throws Exception {
+        cluster.terminateTaskManager(0).get();
+        cluster.startTaskManager();
+    }
+
     /** The newest completed checkpoint of {@code job} under {@code checkpointDir}, if there is one. */
     public static Optional<String> latestCheckpoint(String checkpointDir, JobID job) {
         Path jobDir = Paths.get(URI.create(checkpointDir)).resolve(job.toHexString());

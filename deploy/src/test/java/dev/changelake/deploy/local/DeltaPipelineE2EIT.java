@@ -201,14 +201,4 @@ class DeltaPipelineE2EIT extends PipelineE2E {
             return rs.getLong(1);
         }
     }
-
-    private static Set<Long> ids(Connection db, String table) throws Exception {
-        Set<Long> ids = new HashSet<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM " + DB + "." + table)) {
-            while (rs.next()) {
-                ids.add(rs.getLong(1));
-            }
-        }
-        return ids;
-    }
 }

@@ -155,6 +155,17 @@ abstract class PipelineE2E {
         }
     }
 
+    /** The {@code id} of every row of {@code table} in MariaDB now. */
+    static java.util.Set<Long> ids(Connection db, String table) throws Exception {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM " + DB + "." + table)) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
     /** The lake table's rows now, by their {@code id} column; empty while the table does not exist. */
     static Map<Object, Record> lakeRowsById(LocalMirror mirror, TableIdentifier id) throws Exception {
         Catalog catalog = LakeCatalogs.open(mirror.jobOptions().catalog());
