@@ -90,5 +90,13 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         started.clear();
+        // Hadoop caches one S3A client per bucket and user for the whole JVM, whatever endpoint the configuration
+        // names: a later stack in this JVM (the next test class) would get a client of this stack's S3 server, now
+        // gone, and hang in its retries. Delta tables go through that cache.
+        try {
+            org.apache.hadoop.fs.FileSystem.closeAll();
+        } catch (java.io.IOException e) {
+            // closing clients of a stopped server; nothing left to do
+        }
     }
 }
