@@ -1,5 +1,6 @@
 package dev.changelake.deploy.cli;
 
+import dev.changelake.jobs.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,9 +11,25 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class ChangelakeCli {
 
+    /**
+     * The command line as {@code bin/changelake} runs it: enum options in any case (the README writes
+     * {@code --format delta}), and a configuration that does not load ends the command with its message and exit
+     * status 2, whichever command loaded it.
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new ChangelakeCli()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof ConfigException) {
+                        cmd.getErr().println(e.getMessage());
+                        cmd.getErr().flush();
+                        return 2;
+                    }
+                    throw e;
+                });
+    }
+
     public static void main(String[] args) {
-        // Enum options in any case: the README writes --format delta, --encoding avro.
-        int code = new CommandLine(new ChangelakeCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        int code = commandLine().execute(args);
         if (!LocalCommand.interrupted()) {
             System.exit(code); // Flink's and Kafka's non-daemon threads would otherwise keep the JVM up
         }

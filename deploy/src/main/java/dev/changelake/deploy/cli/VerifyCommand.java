@@ -1,7 +1,6 @@
 package dev.changelake.deploy.cli;
 
 import dev.changelake.jobs.changelog.ChangelogJobOptions;
-import dev.changelake.jobs.config.ConfigException;
 import dev.changelake.jobs.config.Pipeline;
 import dev.changelake.jobs.config.PipelineConfigLoader;
 import dev.changelake.lake.catalog.LakeCatalogs;
@@ -49,13 +48,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Pipeline pipeline;
-        try {
-            pipeline = new PipelineConfigLoader().load(config);
-        } catch (ConfigException e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            return 2;
-        }
+        Pipeline pipeline = new PipelineConfigLoader().load(config); // a ConfigException ends it with status 2
         ChangelogJobOptions options = pipeline.jobOptions();
         Catalog catalog = LakeCatalogs.open(pipeline.catalog());
         try {

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DeployRenderTest {
     static final Path REPO = Path.of("..");
@@ -47,7 +46,7 @@ class DeployRenderTest {
     void commandWritesParametersConnectorConfigRuntimePropertiesAndTheFilledStack() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new ChangelakeCli()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        int code = ChangelakeCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
                 .execute("deploy", "render", "--config", EXAMPLE.toString(), "--out", dir.resolve("out").toString(),
                         "--repo", REPO.toString());
 
@@ -59,7 +58,7 @@ class DeployRenderTest {
                 .isDirectoryContaining(p -> p.endsWith("changelake-pipeline.yaml"));
         // check --properties accepts the runtime properties, application group included
         StringWriter checked = new StringWriter();
-        assertThat(new CommandLine(new ChangelakeCli()).setOut(new PrintWriter(checked)).setErr(new PrintWriter(checked))
+        assertThat(ChangelakeCli.commandLine().setOut(new PrintWriter(checked)).setErr(new PrintWriter(checked))
                 .execute("check", "--properties", dir.resolve("out/application-properties.json").toString()))
                 .as(checked.toString()).isZero();
     }

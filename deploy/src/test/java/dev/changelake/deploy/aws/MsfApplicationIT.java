@@ -45,7 +45,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The application jar as MSF would run it, here: {@code msf-app}'s shaded jar with nothing beside it but what the
@@ -87,7 +86,7 @@ class MsfApplicationIT {
         Path config = pipelineYaml();
         Path out = workDir.resolve("rendered");
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new ChangelakeCli()).setErr(new PrintWriter(err)).setOut(new PrintWriter(new StringWriter()))
+        int code = ChangelakeCli.commandLine().setErr(new PrintWriter(err)).setOut(new PrintWriter(new StringWriter()))
                 .execute("deploy", "render", "--own", "--config", config.toString(), "--out", out.toString());
         assertThat(code).as(err.toString()).isZero();
 

@@ -18,7 +18,7 @@ class CliCommandsTest {
     void badConfigurationExitsWithTwoAndNamesTheProblem() throws Exception {
         Path config = Files.writeString(dir.resolve("pipeline.yaml"), "source:\n  kafka: {bootstrap-servers: 'b:9092'}\n");
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new ChangelakeCli());
+        CommandLine cli = ChangelakeCli.commandLine();
         cli.setErr(new PrintWriter(err));
 
         int code = cli.execute("verify", "--config", config.toString());
@@ -40,7 +40,7 @@ class CliCommandsTest {
                 "checkpoint: {dir: 's3://bucket/checkpoints'}", "");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new ChangelakeCli()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        CommandLine cli = ChangelakeCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
 
         assertThat(cli.execute("maintain", "--config", Files.writeString(dir.resolve("off.yaml"), config).toString()))
                 .as(err.toString()).isZero();
@@ -62,7 +62,7 @@ class CliCommandsTest {
                 "checkpoint: {dir: 's3://bucket/checkpoints'}", "");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new ChangelakeCli());
+        CommandLine cli = ChangelakeCli.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
 
@@ -89,7 +89,7 @@ class CliCommandsTest {
                 "  catalog: {warehouse: 's3://bucket/warehouse'}",
                 "checkpoint: {dir: 's3://bucket/checkpoints'}", "");
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new ChangelakeCli());
+        CommandLine cli = ChangelakeCli.commandLine();
         cli.setErr(new PrintWriter(err));
 
         assertThat(cli.execute("check", "--config", Files.writeString(dir.resolve("p.yaml"), config).toString())).isEqualTo(2);
@@ -110,7 +110,7 @@ class CliCommandsTest {
                 "]");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new ChangelakeCli());
+        CommandLine cli = ChangelakeCli.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
 

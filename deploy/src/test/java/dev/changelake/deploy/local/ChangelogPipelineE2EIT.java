@@ -78,7 +78,7 @@ class ChangelogPipelineE2EIT extends PipelineE2E {
             // The same comparison from the command line, driven by the stack's pipeline.yaml.
             Path config = LocalPipelineConfig.write(stack, DB, mirror);
             StringWriter cliOut = new StringWriter();
-            CommandLine cli = new CommandLine(new ChangelakeCli()).setOut(new PrintWriter(cliOut));
+            CommandLine cli = ChangelakeCli.commandLine().setOut(new PrintWriter(cliOut));
             assertThat(cli.execute("verify", "--config", config.toString())).as(cliOut.toString()).isZero();
             assertThat(cliOut.toString()).contains("verify: OK 2 tables, " + report.rows() + " rows");
 

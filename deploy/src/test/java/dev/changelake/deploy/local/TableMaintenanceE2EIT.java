@@ -37,7 +37,6 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.io.PositionOutputStream;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * Table maintenance beside the running pipeline, on real services: MariaDB → Debezium → Kafka → ChangelogJob →
@@ -77,7 +76,7 @@ class TableMaintenanceE2EIT extends PipelineE2E {
                 write(lakeTable(mirror, orders), orphan);
                 Path config = LocalPipelineConfig.write(stack, DB, mirror);
                 StringWriter cliOut = new StringWriter();
-                int exit = new CommandLine(new ChangelakeCli()).setOut(new PrintWriter(cliOut))
+                int exit = ChangelakeCli.commandLine().setOut(new PrintWriter(cliOut))
                         .execute("maintain", "--config", config.toString());
                 assertThat(exit).as(cliOut.toString()).isZero();
                 assertThat(cliOut.toString()).contains("iceberg " + orders + ": compacted ").contains("maintain: ")
