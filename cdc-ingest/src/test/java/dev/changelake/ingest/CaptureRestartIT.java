@@ -1,5 +1,7 @@
 package dev.changelake.ingest;
 
+import static dev.changelake.ingest.CaptureTopics.exec;
+import static dev.changelake.ingest.CaptureTopics.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,18 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.changelake.fixtures.KafkaServices;
 import dev.changelake.fixtures.MariaDbServer;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,37 +52,12 @@ class CaptureRestartIT {
         }
     }
 
-    private static void exec(MariaDbServer db, String... sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl("shop"), db.rootUser(), db.rootPassword());
-             Statement s = c.createStatement()) {
-            for (String q : sql) {
-                s.execute(q);
-            }
-        }
-    }
-
     /** Every change in the items topic, as "op id", in topic order. */
     private static List<String> changes(KafkaServices kafka, CaptureOptions options) throws Exception {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         List<String> changes = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            String topic = options.topicOf("shop", "items");
-            if (!consumer.listTopics().containsKey(topic)) {
-                return changes;
-            }
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 5_000;
-            while (System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    JsonNode payload = JSON.readTree(r.value()).get("payload");
-                    changes.add(payload.get("op").asText() + " " + payload.get("after").get("id").asInt());
-                }
-            }
+        for (ConsumerRecord<String, String> r : read(kafka, options.topicOf("shop", "items"))) {
+            JsonNode payload = JSON.readTree(r.value()).get("payload");
+            changes.add(payload.get("op").asText() + " " + payload.get("after").get("id").asInt());
         }
         return changes;
     }
